@@ -1,0 +1,289 @@
+"""Every check, as a generator of Diagnostics over a loaded KnowledgeBase.
+
+Checks are pure: they read the KnowledgeBase and yield; they never stop at the first problem.
+The one check that needs a program (KB502, Elixir parsing) receives its results as data.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from skillbook import markdown_scan, schema
+from skillbook.diagnostics import Diagnostic, Report, Severity, diagnostic
+from skillbook.model import Document, KnowledgeBase, Link
+
+MAX_SKILL_LINES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """Who links to whom, computed once from the links."""
+
+    patterns_of: Mapping[str, tuple[str, ...]]  # skill path -> pattern paths, in link order
+    skills_of: Mapping[str, tuple[str, ...]]  # skill path -> linked skill paths
+    used_by: Mapping[str, tuple[str, ...]]  # pattern path -> skill paths
+    linked_from: Mapping[str, tuple[str, ...]]  # any entry path -> entry paths linking to it
+
+
+def relations(kb: KnowledgeBase) -> Relations:
+    """Compute skill→pattern, skill→skill and backlink relations from the links."""
+    pattern_paths = {p.path for p in kb.patterns}
+    skill_paths = {s.path for s in kb.skills}
+    patterns_of: dict[str, list[str]] = {}
+    skills_of: dict[str, list[str]] = {}
+    used_by: dict[str, list[str]] = {p: [] for p in pattern_paths}
+    linked_from: dict[str, list[str]] = {p: [] for p in pattern_paths | skill_paths}
+    for doc in [s.doc for s in kb.skills] + [p.doc for p in kb.patterns]:
+        for link in doc.links:
+            target = link.path
+            if link.kind != "relative" or target is None or target == doc.path:
+                continue
+            if target in linked_from and doc.path not in linked_from[target]:
+                linked_from[target].append(doc.path)
+            if doc.path in skill_paths:
+                if target in pattern_paths:
+                    _add(patterns_of, doc.path, target)
+                    if doc.path not in used_by[target]:
+                        used_by[target].append(doc.path)
+                elif target in skill_paths:
+                    _add(skills_of, doc.path, target)
+    return Relations(
+        {k: tuple(v) for k, v in patterns_of.items()},
+        {k: tuple(v) for k, v in skills_of.items()},
+        {k: tuple(v) for k, v in used_by.items()},
+        {k: tuple(v) for k, v in linked_from.items()},
+    )
+
+
+def _add(table: dict[str, list[str]], key: str, value: str) -> None:
+    items = table.setdefault(key, [])
+    if value not in items:
+        items.append(value)
+
+
+def check_files(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """KB101–KB105: what the loader could not read or place."""
+    yield from kb.diagnostics
+    for doc in kb.documents():
+        yield from doc.diagnostics
+    yield from kb.roadmap.diagnostics
+
+
+def _fields(doc: Document, kind: schema.Kind, skip: str = "") -> Iterator[Diagnostic]:
+    if doc.frontmatter is None:
+        return
+    for code, key, message in kind.problems(doc.frontmatter):
+        if not (code == "KB202" and key == skip):
+            yield diagnostic(doc.path, doc.line_of(key), code, message)
+
+
+def check_frontmatter(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """KB201–KB204: fields of skills, patterns and session logs."""
+    for skill in kb.skills:
+        yield from _fields(skill.doc, schema.SKILL)
+        fm = skill.doc.frontmatter or {}
+        name = fm.get("name")
+        if isinstance(name, str) and name.strip() and name != skill.folder:
+            yield diagnostic(
+                skill.path,
+                skill.doc.line_of("name"),
+                "KB204",
+                f"name '{name}' must equal the folder name '{skill.folder}'",
+            )
+    for pattern in kb.patterns:
+        yield from _fields(pattern.doc, schema.PATTERN)
+        if not schema.PATTERN_ID.match(pattern.id):
+            yield diagnostic(
+                pattern.path,
+                None,
+                "KB202",
+                f"pattern id '{pattern.id}' must be lowercase words joined by '_' "
+                f"(rename the file to {_snake(pattern.id)}.md)",
+            )
+    for session in kb.sessions:
+        # a bad session date is KB405, reported with the roadmap checks
+        yield from _fields(session.doc, schema.SESSION, skip="date")
+
+
+def _snake(name: str) -> str:
+    out = "".join(c.lower() if c.isalnum() else "_" for c in name)
+    return "_".join(part for part in out.split("_") if part) or "pattern"
+
+
+def check_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """KB205: two skills with one name, two patterns with one id or title."""
+    seen: dict[str, str] = {}
+    for skill in kb.skills:
+        fm = skill.doc.frontmatter or {}
+        if not isinstance(fm.get("name"), str):
+            continue
+        key = skill.name
+        if key in seen:
+            yield diagnostic(
+                skill.path,
+                skill.doc.line_of("name"),
+                "KB205",
+                f"skill name '{key}' is already used by {seen[key]}",
+            )
+        else:
+            seen[key] = skill.path
+    ids: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for pattern in kb.patterns:
+        folded = pattern.id.lower()
+        if folded in ids:
+            yield diagnostic(
+                pattern.path,
+                None,
+                "KB205",
+                f"pattern id '{pattern.id}' clashes with {ids[folded]} (ids are URLs: case does not separate them)",
+            )
+        else:
+            ids[folded] = pattern.path
+        title = pattern.title.strip().lower()
+        if title in titles:
+            yield diagnostic(
+                pattern.path,
+                pattern.doc.line_of("title"),
+                "KB205",
+                f"title '{pattern.title}' is already used by {titles[title]}",
+            )
+        else:
+            titles[title] = pattern.path
+
+
+def _anchors(kb: KnowledgeBase, path: str, docs: Mapping[str, Document]) -> frozenset[str] | None:
+    doc = docs.get(path)
+    if doc is not None:
+        return markdown_scan.anchors_of(doc.headings)
+    target = kb.targets.get(path)
+    if target is None or target.headings is None:
+        return None
+    return markdown_scan.anchors_of(target.headings)
+
+
+def _link_problem(
+    kb: KnowledgeBase, doc: Document, link: Link, docs: Mapping[str, Document]
+) -> Diagnostic | None:
+    if link.kind == "external":
+        return None
+    if link.kind == "absolute":
+        return diagnostic(
+            doc.path,
+            link.line,
+            "KB305",
+            f"link '{link.target}' is an absolute path: write it relative to this file "
+            f"so it works on GitHub, on the site and in an installed skill",
+        )
+    if link.kind == "outside":
+        return diagnostic(
+            doc.path,
+            link.line,
+            "KB305",
+            f"link '{link.target}' leaves the repository",
+        )
+    assert link.path is not None
+    if link.kind == "relative":
+        target = kb.targets.get(link.path)
+        if target is None or not target.exists:
+            hint = ""
+            if target is not None and target.suggestion:
+                suggestion = posixpath.relpath(target.suggestion, posixpath.dirname(doc.path))
+                hint = f"; did you mean '{suggestion}'?"
+            return diagnostic(
+                doc.path,
+                link.line,
+                "KB301",
+                f"link '{link.target}' points to {link.path}, which does not exist{hint}",
+            )
+    if link.anchor is None:
+        return None
+    anchors = _anchors(kb, link.path, docs)
+    if anchors is None or link.anchor in anchors:
+        return None
+    close = sorted(
+        a for a in anchors if link.anchor.replace("_", "-") == a or a.startswith(link.anchor)
+    )
+    hint = f"; did you mean '#{close[0]}'?" if close else ""
+    where = "this file" if link.kind == "anchor" else link.path
+    return diagnostic(
+        doc.path,
+        link.line,
+        "KB302",
+        f"link '{link.target}': {where} has no heading with the anchor '#{link.anchor}'{hint}",
+    )
+
+
+def check_links(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """KB301, KB302, KB305: every relative link resolves, to an anchor that exists."""
+    docs = {doc.path: doc for doc in kb.documents()}
+    for doc in docs.values():
+        for link in doc.links:
+            problem = _link_problem(kb, doc, link, docs)
+            if problem is not None:
+                yield problem
+
+
+def check_relations(kb: KnowledgeBase, rel: Relations | None = None) -> Iterator[Diagnostic]:
+    """KB303, KB304: orphan patterns and skills without patterns."""
+    rel = rel or relations(kb)
+    for pattern in kb.patterns:
+        if not rel.used_by.get(pattern.path):
+            yield diagnostic(
+                pattern.path,
+                1,
+                "KB303",
+                "no skill links to this pattern: link it from the skill that uses it",
+            )
+    if not kb.patterns:
+        return
+    for skill in kb.skills:
+        if not rel.patterns_of.get(skill.path):
+            yield diagnostic(
+                skill.path,
+                skill.doc.line_of("name"),
+                "KB304",
+                f"links no pattern: link the patterns it relies on "
+                f"(e.g. [Title](../../{kb.layout.patterns_dir}/<id>.md))",
+            )
+
+
+def check_size(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """KB501: a skill body over 500 lines (the Agent Skills guidance)."""
+    for skill in kb.skills:
+        lines = skill.doc.body_lines
+        if lines > MAX_SKILL_LINES:
+            yield diagnostic(
+                skill.path,
+                skill.doc.body_line + MAX_SKILL_LINES,
+                "KB501",
+                f"body is {lines} lines; keep SKILL.md under {MAX_SKILL_LINES} lines and move "
+                f"detail into files under references/",
+            )
+
+
+def run_checks(kb: KnowledgeBase, *, extra: Iterable[Iterable[Diagnostic]] = ()) -> Report:
+    """Run every check on `kb` and collect a sorted report (`extra`: KB4xx, KB502 results)."""
+    from skillbook.status import check_roadmap  # status builds on checks; import late
+
+    rel = relations(kb)
+    diagnostics: list[Diagnostic] = []
+    for part in (
+        check_files(kb),
+        check_frontmatter(kb),
+        check_unique(kb),
+        check_links(kb),
+        check_relations(kb, rel),
+        check_size(kb),
+        *extra,
+    ):
+        diagnostics.extend(part)
+    diagnostics.extend(check_roadmap(kb, diagnostics))
+    return Report.of(diagnostics, kb.files_read)
+
+
+def error_paths(diagnostics: Iterable[Diagnostic]) -> frozenset[str]:
+    """Paths that have at least one error."""
+    return frozenset(d.path for d in diagnostics if d.severity is Severity.ERROR)

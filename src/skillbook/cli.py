@@ -1,0 +1,96 @@
+"""`skillbook check | status | new | export`: the command line over the same pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from skillbook import __version__
+from skillbook.diagnostics import FORMATTERS
+from skillbook.errors import SkillbookError
+from skillbook.layout import read_layout
+from skillbook.pipeline import analyse
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _root(value: str) -> Path:
+    root = Path(value)
+    if not root.is_dir():
+        raise SkillbookError(f"{value}: no such folder")
+    return root
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check every skill, pattern, session log and the roadmap."""
+    root = _root(args.root)
+    result = analyse(root, read_layout(root), check_elixir=not args.no_elixir)
+    sys.stdout.write(FORMATTERS[args.format](result.report))
+    if result.elixir.skipped and result.elixir.blocks:
+        print(
+            f"note: KB502 skipped for {result.elixir.blocks} elixir code blocks: {result.elixir.skipped}",
+            file=sys.stderr,
+        )
+    return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the roadmap status computed from the files."""
+    from skillbook.render.terminal import status_json, status_text
+
+    root = _root(args.root)
+    result = analyse(root, read_layout(root), check_elixir=False)
+    if args.format == "json":
+        sys.stdout.write(status_json(result.status))
+    else:
+        sys.stdout.write(status_text(result.status, result.kb))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `skillbook` command."""
+    parser = _Parser(
+        prog="skillbook", description="Check and publish a knowledge base of skills and patterns."
+    )
+    parser.add_argument("--version", action="version", version=f"skillbook {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="report every problem at its file and line")
+    check.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"
+    )
+    check.set_defaults(func=cmd_check)
+
+    status = commands.add_parser("status", help="roadmap progress computed from the files")
+    status.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
+    status.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    status.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SkillbookError as exc:
+        print(f"skillbook: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

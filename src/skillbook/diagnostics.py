@@ -1,0 +1,178 @@
+"""Diagnostics: the one record every check yields, the code registry, and output formats."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    """How bad a diagnostic is: errors fail `check`, warnings fail only `--strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One registered check code."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+def _rules(*rows: tuple[str, Severity, str]) -> dict[str, Rule]:
+    return {code: Rule(code, severity, summary) for code, severity, summary in rows}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# Codes are stable and never reused; a retired code stays here, marked retired.
+RULES: dict[str, Rule] = _rules(
+    ("KB101", E, "file cannot be read or is not UTF-8"),
+    ("KB102", E, "no frontmatter (an error for a skill, a warning for a pattern)"),
+    ("KB103", E, "frontmatter is not valid YAML"),
+    ("KB104", E, "frontmatter is not a mapping"),
+    ("KB105", W, "Markdown file outside the knowledge-base layout"),
+    ("KB201", E, "required field missing"),
+    ("KB202", E, "field has the wrong type or breaks a length or charset rule"),
+    ("KB203", E, "unknown field"),
+    ("KB204", E, "skill name differs from its folder"),
+    ("KB205", E, "two entries share a name or id"),
+    ("KB301", E, "relative link to a file that does not exist"),
+    ("KB302", E, "link to an anchor that does not exist in the target"),
+    ("KB303", W, "pattern that no skill links to"),
+    ("KB304", W, "skill that links no pattern"),
+    ("KB305", E, "link that leaves the repository, or an absolute file path"),
+    ("KB401", E, "roadmap unreadable or breaks its schema"),
+    ("KB402", E, "roadmap lists a file outside skills/ and patterns/, or one file twice"),
+    ("KB403", W, "skill or pattern that no task lists"),
+    ("KB404", W, "session claims a task that is not done"),
+    ("KB405", E, "session names a task or phase the roadmap lacks, or has a bad date"),
+    ("KB501", W, "skill body over 500 lines"),
+    ("KB502", E, "an elixir code block does not parse"),
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One problem at one place: `path:line: CODE message`."""
+
+    path: str
+    line: int | None
+    code: str
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.code} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Order by file, then line (file-level first), then code."""
+        return (self.path, self.line or 0, self.code, self.message)
+
+
+def diagnostic(
+    path: str, line: int | None, code: str, message: str, severity: Severity | None = None
+) -> Diagnostic:
+    """Build a Diagnostic with the registry's severity unless one is given."""
+    return Diagnostic(path, line, code, severity or RULES[code].severity, message)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of a check run: every diagnostic, sorted, and how many files were read."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+
+    @classmethod
+    def of(cls, diagnostics: Iterable[Diagnostic], files: int) -> Report:
+        """Sort and de-duplicate diagnostics into a report."""
+        unique = sorted(set(diagnostics), key=Diagnostic.sort_key)
+        return cls(tuple(unique), files)
+
+    @property
+    def errors(self) -> int:
+        """Number of error diagnostics."""
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning diagnostics."""
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    def failed(self, *, strict: bool) -> bool:
+        """True when the run should fail: any error, or any warning under strict."""
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(report: Report) -> str:
+    """`N errors, M warnings in K files`."""
+    return (
+        f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} "
+        f"in {_plural(report.files, 'file')}"
+    )
+
+
+def format_text(report: Report) -> str:
+    """One `path:line: CODE message` line per diagnostic, then the summary line."""
+    lines = [str(d) for d in report.diagnostics]
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _gh_escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_property(value: str) -> str:
+    return _gh_escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report: Report) -> str:
+    """GitHub Actions workflow commands, which become annotations on pull requests."""
+    lines = []
+    for d in report.diagnostics:
+        props = [f"file={_gh_escape_property(d.path)}"]
+        if d.line is not None:
+            props.append(f"line={d.line}")
+        props.append(f"title={_gh_escape_property(d.code)}")
+        lines.append(f"::{d.severity.value} {','.join(props)}::{_gh_escape_data(d.message)}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> dict[str, object]:
+    """The machine-readable shape of DESIGN §3.1 (keys only ever grow)."""
+    return {
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "code": d.code,
+                "severity": d.severity.value,
+                "message": d.message,
+            }
+            for d in report.diagnostics
+        ],
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "files": report.files,
+    }
+
+
+def format_json(report: Report) -> str:
+    """`as_json` serialised, with a trailing newline."""
+    return json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

@@ -1,0 +1,115 @@
+"""Split a Markdown file into YAML frontmatter and body, keeping the line of every key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):
+    """Safe YAML that leaves dates as strings, as agent clients see them.
+
+    PyYAML would turn `2026-13-40` into an exception and `2026-01-08` into a date object;
+    keeping the text lets the checks say what is wrong with a date, at its line.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """The parts of a file: raw YAML (None without a `---` block) and the body."""
+
+    yaml_text: str | None
+    body: str
+    body_line: int
+    closed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Parsed YAML: the data, key lines, and the first problem (message, line) if any."""
+
+    data: Any = None
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    error: tuple[str, int] | None = None
+    duplicates: tuple[tuple[str, int, int], ...] = ()  # key, line, first line
+
+
+def _is_marker(line: str) -> bool:
+    return line.rstrip("\r").rstrip(" \t") == "---"
+
+
+def split(text: str) -> Split:
+    """Split off frontmatter: line 1 is exactly `---`, closed by the next exact `---` line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if not _is_marker(first):
+        return Split(None, text, 1)
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if _is_marker(lines[index]):
+            yaml_text = "\n".join(line.rstrip("\r") for line in lines[1:index])
+            return Split(yaml_text, "\n".join(lines[index + 1 :]), index + 2)
+    return Split("", text, 1, closed=False)
+
+
+def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
+    """Parse YAML whose first line is file line `first_line`, recording each key's line."""
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Parsed(None)
+        key_lines: dict[str, int] = {}
+        duplicates: list[tuple[str, int, int]] = []
+        _record_keys(node, first_line, "", key_lines, duplicates)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark is not None:
+            problem += f" ({exc.context} on line {first_line + exc.context_mark.line})"
+        return Parsed(None, {}, (problem, line))
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        return Parsed(None, {}, (str(exc), first_line))
+    finally:
+        loader.dispose()
+    return Parsed(data, key_lines, None, tuple(duplicates))
+
+
+def _record_keys(
+    node: yaml.Node,
+    first_line: int,
+    prefix: str,
+    key_lines: dict[str, int],
+    duplicates: list[tuple[str, int, int]],
+) -> None:
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = prefix + str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if key in key_lines:
+            duplicates.append((key, line, key_lines[key]))
+        else:
+            key_lines[key] = line
+        if not prefix:  # one level deep is enough: `metadata.tags`
+            _record_keys(value_node, first_line, key + ".", key_lines, duplicates)

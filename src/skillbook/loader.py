@@ -1,0 +1,461 @@
+"""Walk a knowledge base and load every file leniently, reporting what cannot be read.
+
+Nothing here raises for bad content: a file is either loaded (with fallbacks, as an agent
+client would load it) or named in a diagnostic, usually both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from skillbook import markdown_scan
+from skillbook.diagnostics import Diagnostic, Severity, diagnostic
+from skillbook.frontmatter import parse_yaml, split
+from skillbook.model import (
+    Document,
+    Heading,
+    KnowledgeBase,
+    Layout,
+    Link,
+    Pattern,
+    Session,
+    Skill,
+    Target,
+)
+from skillbook.roadmap import load_roadmap
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
+_SESSION_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    stamp: tuple[int, int]
+    doc: Document
+
+
+class DocumentCache:
+    """Parsed documents kept between loads, reused while a file's mtime and size are unchanged."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, _Cached] = {}
+        self.hits = 0
+
+    def get(self, path: str, stamp: tuple[int, int]) -> Document | None:
+        """The cached document for `path` if its stamp still matches."""
+        cached = self._docs.get(path)
+        if cached is not None and cached.stamp == stamp:
+            self.hits += 1
+            return cached.doc
+        return None
+
+    def put(self, path: str, stamp: tuple[int, int], doc: Document) -> None:
+        """Remember a parsed document."""
+        self._docs[path] = _Cached(stamp, doc)
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def read_document(
+    root: Path,
+    path: str,
+    *,
+    missing_frontmatter: Severity | None,
+    cache: DocumentCache | None = None,
+) -> Document:
+    """Read and parse one Markdown file (repo-relative `path`); problems become diagnostics."""
+    full = root / path
+    try:
+        stat = full.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError as exc:
+        return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
+    if cache is not None:
+        cached = cache.get(path, stamp)
+        if cached is not None:
+            return cached
+    try:
+        text = full.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        line = full.read_bytes()[: exc.start].count(b"\n") + 1
+        return _unreadable(path, f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8", line)
+    doc = parse_document(path, text, missing_frontmatter=missing_frontmatter)
+    if cache is not None:
+        cache.put(path, stamp, doc)
+    return doc
+
+
+def _unreadable(path: str, message: str, line: int | None = None) -> Document:
+    return Document(
+        path, None, False, {}, "", 1, (), (), (), (diagnostic(path, line, "KB101", message),)
+    )
+
+
+def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None) -> Document:
+    """Parse the text of a Markdown file at repo-relative `path`."""
+    problems: list[Diagnostic] = []
+    parts = split(text)
+    frontmatter: Mapping[str, Any] | None = None
+    key_lines: Mapping[str, int] = {}
+    if parts.yaml_text is None:
+        if missing_frontmatter is not None:
+            problems.append(
+                diagnostic(
+                    path,
+                    1,
+                    "KB102",
+                    "has no frontmatter: start the file with a `---` line, the YAML fields, "
+                    "and a closing `---` line",
+                    missing_frontmatter,
+                )
+            )
+    elif not parts.closed:
+        problems.append(
+            diagnostic(path, 1, "KB103", "frontmatter opened on line 1 is never closed by `---`")
+        )
+    else:
+        parsed = parse_yaml(parts.yaml_text, 2)
+        if parsed.error is not None:
+            message, line = parsed.error
+            problems.append(
+                diagnostic(path, line, "KB103", f"frontmatter is not valid YAML: {message}")
+            )
+        elif not isinstance(parsed.data, dict):
+            kind = "empty" if parsed.data is None else f"a {type(parsed.data).__name__}"
+            problems.append(
+                diagnostic(path, 2, "KB104", f"frontmatter must be a mapping of fields, not {kind}")
+            )
+        else:
+            frontmatter, key_lines = parsed.data, parsed.key_lines
+            problems.extend(
+                diagnostic(
+                    path, line, "KB103", f"duplicate key '{key}' (first given on line {first})"
+                )
+                for key, line, first in parsed.duplicates
+            )
+    found = markdown_scan.scan(parts.body, parts.body_line)
+    links = tuple(_resolve(path, raw) for raw in found.links)
+    return Document(
+        path=path,
+        frontmatter=frontmatter,
+        has_frontmatter=parts.yaml_text is not None,
+        key_lines=key_lines,
+        body=parts.body,
+        body_line=parts.body_line,
+        links=links,
+        headings=found.headings,
+        code_blocks=found.code_blocks,
+        diagnostics=tuple(problems),
+    )
+
+
+def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
+    """Classify a link and resolve a relative one against the document's folder."""
+    target = raw.target
+    if _WINDOWS_PATH.match(target) or target.lower().startswith("file:"):
+        return Link(target, raw.line, "absolute", None, None, raw.image)
+    if _SCHEME.match(target) or target.startswith("//"):
+        return Link(target, raw.line, "external", None, None, raw.image)
+    path_part, _, anchor = target.partition("#")
+    path_part = unquote(path_part.split("?", 1)[0])
+    if not path_part:
+        return Link(target, raw.line, "anchor", doc_path, anchor or None, raw.image)
+    if path_part.startswith(("/", "\\")):
+        return Link(target, raw.line, "absolute", None, anchor or None, raw.image)
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path_part))
+    if resolved == ".." or resolved.startswith("../"):
+        return Link(target, raw.line, "outside", None, anchor or None, raw.image)
+    return Link(target, raw.line, "relative", resolved, anchor or None, raw.image)
+
+
+def _str(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _skill(doc: Document, folder: str) -> Skill:
+    fm = doc.frontmatter or {}
+    name = _str(fm.get("name")) or folder
+    description = _str(fm.get("description")) or markdown_scan.first_paragraph(doc.body)
+    metadata = fm.get("metadata")
+    raw_tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    tags = (
+        tuple(t.strip() for t in raw_tags.split(",") if t.strip())
+        if isinstance(raw_tags, str)
+        else ()
+    )
+    return Skill(doc, folder, name, description, tags)
+
+
+def _first_heading(doc: Document) -> str | None:
+    for heading in doc.headings:
+        if heading.level == 1:
+            return markdown_scan.heading_text(heading.text).strip() or None
+    return None
+
+
+def _pattern(doc: Document, pattern_id: str) -> Pattern:
+    fm = doc.frontmatter or {}
+    title = (
+        _str(fm.get("title")) or _first_heading(doc) or pattern_id.replace("_", " ").capitalize()
+    )
+    summary = _str(fm.get("summary")) or markdown_scan.first_paragraph(doc.body)
+    raw_tags = fm.get("tags")
+    tags = (
+        tuple(str(t) for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()
+    )
+    return Pattern(doc, pattern_id, title, summary, tags)
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _session(doc: Document) -> Session:
+    fm = doc.frontmatter or {}
+    phase = fm.get("phase")
+    hours = fm.get("hours")
+    completed = fm.get("completed")
+    title = _first_heading(doc) or posixpath.basename(doc.path)[:-3]
+    return Session(
+        doc,
+        _date(fm.get("date")),
+        phase if isinstance(phase, int) and not isinstance(phase, bool) else None,
+        float(hours) if isinstance(hours, int | float) and not isinstance(hours, bool) else None,
+        tuple(c for c in completed if isinstance(c, str)) if isinstance(completed, list) else (),
+        title,
+    )
+
+
+def _walk_files(root: Path, folder: str) -> Iterable[str]:
+    """Every non-hidden file below `folder`, repo-relative, sorted."""
+    base = root / folder
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not _is_hidden(d))
+        rel = Path(dirpath).relative_to(root).as_posix()
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield f"{rel}/{name}"
+
+
+def load(
+    root: Path | str, layout: Layout | None = None, *, cache: DocumentCache | None = None
+) -> KnowledgeBase:
+    """Load the knowledge base under `root`."""
+    root = Path(root)
+    layout = layout or Layout()
+    problems: list[Diagnostic] = []
+    skills: list[Skill] = []
+    patterns: list[Pattern] = []
+    sessions: list[Session] = []
+    intros: dict[str, Document] = {}
+    assets: list[str] = []
+    files_read = 0
+
+    def read(path: str, missing: Severity | None) -> Document:
+        nonlocal files_read
+        files_read += 1
+        return read_document(root, path, missing_frontmatter=missing, cache=cache)
+
+    skills_dir = layout.skills_dir.strip("/")
+    if (root / skills_dir).is_dir():
+        for entry in sorted(os.listdir(root / skills_dir)):
+            rel = f"{skills_dir}/{entry}"
+            if _is_hidden(entry):
+                continue
+            if (root / rel).is_dir():
+                folder_files = list(_walk_files(root, rel))
+                if f"{rel}/SKILL.md" in folder_files:
+                    doc = read(f"{rel}/SKILL.md", Severity.ERROR)
+                    skills.append(_skill(doc, entry))
+                    assets.extend(f for f in folder_files if f != f"{rel}/SKILL.md")
+                else:
+                    problems.append(_skill_without_file(rel, folder_files))
+            elif entry == "README.md":
+                intros["skills"] = read(rel, None)
+            elif entry.endswith(".md"):
+                problems.append(
+                    diagnostic(
+                        rel,
+                        None,
+                        "KB105",
+                        f"is not a skill: a skill is a folder holding SKILL.md "
+                        f"(move it to {skills_dir}/{entry[:-3]}/SKILL.md)",
+                    )
+                )
+
+    patterns_dir = layout.patterns_dir.strip("/")
+    if (root / patterns_dir).is_dir():
+        for rel in _walk_files(root, patterns_dir):
+            inner = rel[len(patterns_dir) + 1 :]
+            if not rel.endswith(".md"):
+                assets.append(rel)
+            elif "/" in inner:
+                problems.append(
+                    diagnostic(
+                        rel,
+                        None,
+                        "KB105",
+                        f"is in a subfolder and is not published: patterns are files directly "
+                        f"in {patterns_dir}/",
+                    )
+                )
+            elif inner == "README.md":
+                intros["patterns"] = read(rel, None)
+            else:
+                patterns.append(_pattern(read(rel, Severity.WARNING), inner[:-3]))
+
+    sessions_dir = layout.sessions_dir.strip("/")
+    if (root / sessions_dir).is_dir():
+        for rel in _walk_files(root, sessions_dir):
+            name = posixpath.basename(rel)
+            if not rel.endswith(".md"):
+                continue
+            if rel == f"{sessions_dir}/README.md":
+                intros["sessions"] = read(rel, None)
+                continue
+            doc = read(rel, Severity.ERROR)
+            sessions.append(_session(doc))
+            match = _SESSION_NAME.match(name)
+            if not match:
+                problems.append(
+                    diagnostic(
+                        rel,
+                        None,
+                        "KB405",
+                        "session log name must be YYYY-MM-DD-slug.md "
+                        "(a date, then lowercase words joined by '-')",
+                    )
+                )
+            elif posixpath.basename(posixpath.dirname(rel)) != match.group("date")[:4]:
+                problems.append(
+                    diagnostic(
+                        rel,
+                        None,
+                        "KB405",
+                        f"session log belongs in {sessions_dir}/{match.group('date')[:4]}/",
+                    )
+                )
+
+    roadmap = load_roadmap(root, layout.roadmap)
+    if roadmap.present:
+        files_read += 1
+    kb_docs = [s.doc for s in skills] + [p.doc for p in patterns] + [s.doc for s in sessions]
+    kb_docs += list(intros.values())
+    targets = _targets(root, kb_docs, {d.path for d in kb_docs}, assets)
+    return KnowledgeBase(
+        root=root,
+        layout=layout,
+        skills=tuple(skills),
+        patterns=tuple(patterns),
+        sessions=tuple(sorted(sessions, key=lambda s: s.path)),
+        roadmap=roadmap,
+        intros=intros,
+        assets=tuple(assets),
+        targets=targets,
+        diagnostics=tuple(problems),
+        files_read=files_read,
+    )
+
+
+def _skill_without_file(rel: str, folder_files: list[str]) -> Diagnostic:
+    near = [f for f in folder_files if posixpath.basename(f).lower() == "skill.md"]
+    hint = f" (found {posixpath.basename(near[0])}: rename it to SKILL.md)" if near else ""
+    return diagnostic(
+        f"{rel}/SKILL.md", None, "KB105", f"skill folder {rel}/ has no SKILL.md{hint}"
+    )
+
+
+class _Listing:
+    """Case-sensitive directory listings, read once per folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[str, frozenset[str] | None] = {}
+
+    def names(self, folder: str) -> frozenset[str] | None:
+        if folder not in self._cache:
+            try:
+                self._cache[folder] = frozenset(
+                    os.listdir(self.root / folder if folder else self.root)
+                )
+            except OSError:
+                self._cache[folder] = None
+        return self._cache[folder]
+
+    def lookup(self, path: str) -> tuple[bool, str | None]:
+        """(exists with this exact case, suggestion)."""
+        parts = path.split("/")
+        folder = ""
+        for index, part in enumerate(parts):
+            names = self.names(folder)
+            if names is None:
+                return False, None
+            if part not in names:
+                return False, self._suggest(folder, part, names, parts[index + 1 :])
+            folder = f"{folder}/{part}" if folder else part
+        return True, None
+
+    def _suggest(
+        self, folder: str, part: str, names: frozenset[str], rest: list[str]
+    ) -> str | None:
+        same_case = [n for n in names if n.lower() == part.lower()]
+        close = same_case or difflib.get_close_matches(part, sorted(names), n=1, cutoff=0.75)
+        if not close:
+            return None
+        return "/".join(([folder] if folder else []) + [close[0], *rest])
+
+
+def _targets(
+    root: Path, docs: list[Document], loaded: set[str], assets: list[str]
+) -> Mapping[str, Target]:
+    listing = _Listing(root)
+    known = loaded | set(assets)
+    wanted: dict[str, bool] = {}
+    for doc in docs:
+        for link in doc.links:
+            if link.kind == "relative" and link.path is not None:
+                wanted[link.path] = wanted.get(link.path, False) or link.anchor is not None
+    targets: dict[str, Target] = {}
+    for path, needs_anchors in sorted(wanted.items()):
+        if path in known:
+            exists, suggestion = True, None
+        else:
+            exists, suggestion = listing.lookup(path)
+        is_dir = exists and (root / path).is_dir()
+        headings: tuple[Heading, ...] | None = None
+        if exists and needs_anchors and path not in loaded and path.endswith(".md") and not is_dir:
+            headings = _headings_of(root / path)
+        targets[path] = Target(exists, is_dir, suggestion, headings)
+    return targets
+
+
+def _headings_of(full: Path) -> tuple[Heading, ...] | None:
+    try:
+        text = full.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    parts = split(text)
+    return markdown_scan.scan(parts.body, parts.body_line).headings

@@ -1,0 +1,198 @@
+"""Frozen data: what the loader reads and every later stage works from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from skillbook.diagnostics import Diagnostic
+
+LinkKind = Literal["relative", "anchor", "external", "absolute", "outside"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link or image in a Markdown body, resolved against the repository root."""
+
+    target: str  # as written
+    line: int
+    kind: LinkKind
+    path: str | None  # repo-relative, `/`-separated; None unless relative or anchor
+    anchor: str | None
+    image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A Markdown heading: its raw inline text and an `{#id}` given with attr_list."""
+
+    text: str
+    line: int
+    level: int
+    custom_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced code block; `line` is the line of its first content line."""
+
+    lang: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed Markdown file: frontmatter with key lines, and the scanned body."""
+
+    path: str
+    frontmatter: Mapping[str, Any] | None  # None: absent, broken or not a mapping
+    has_frontmatter: bool  # a `---` block was present (even if broken)
+    key_lines: Mapping[str, int]  # "name" and "metadata.tags" style keys to 1-based lines
+    body: str
+    body_line: int  # file line of the body's first line
+    links: tuple[Link, ...]
+    headings: tuple[Heading, ...]
+    code_blocks: tuple[CodeBlock, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()  # problems found while reading (KB1xx)
+
+    def line_of(self, key: str) -> int:
+        """Line of a frontmatter key, else the opening `---` line (1)."""
+        return self.key_lines.get(key, 1)
+
+    @property
+    def body_lines(self) -> int:
+        """Number of lines in the body."""
+        return self.body.count("\n") + (0 if self.body.endswith("\n") or not self.body else 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """A skill: `skills/<folder>/SKILL.md`."""
+
+    doc: Document
+    folder: str
+    name: str  # from frontmatter when valid, else the folder
+    description: str
+    tags: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        """Repo-relative path of SKILL.md."""
+        return self.doc.path
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A pattern: `patterns/<id>.md`."""
+
+    doc: Document
+    id: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        """Repo-relative path of the pattern file."""
+        return self.doc.path
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A dated work-session log under `sessions/`."""
+
+    doc: Document
+    date: dt.date | None
+    phase: int | None
+    hours: float | None
+    completed: tuple[str, ...]
+    title: str
+
+    @property
+    def path(self) -> str:
+        """Repo-relative path of the log."""
+        return self.doc.path
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A roadmap task: the files it must produce."""
+
+    id: str
+    title: str
+    priority: str
+    files: tuple[str, ...]
+    line: int
+    file_lines: Mapping[str, int] = field(default_factory=dict)
+    estimate_hours: float | None = None
+    blocked: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A roadmap phase."""
+
+    id: int
+    title: str
+    tasks: tuple[Task, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Roadmap:
+    """`sessions/roadmap.yml`; `present` is False when the file does not exist."""
+
+    path: str
+    present: bool
+    phases: tuple[Phase, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a link points at, looked up on disk once per load."""
+
+    exists: bool
+    is_dir: bool = False
+    suggestion: str | None = None  # repo-relative near miss, for "did you mean"
+    headings: tuple[Heading, ...] | None = None  # for Markdown targets outside the entries
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the knowledge base lives under the root (from mkdocs.yml or defaults)."""
+
+    skills_dir: str = "skills"
+    patterns_dir: str = "patterns"
+    sessions_dir: str = "sessions"
+    roadmap: str = "sessions/roadmap.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """Everything loaded from one root: entries, logs, roadmap and link targets."""
+
+    root: Path
+    layout: Layout
+    skills: tuple[Skill, ...]
+    patterns: tuple[Pattern, ...]
+    sessions: tuple[Session, ...]
+    roadmap: Roadmap
+    intros: Mapping[str, Document]  # section ("skills" / "patterns") to its README.md
+    assets: tuple[str, ...]  # other files inside skill folders, repo-relative
+    targets: Mapping[str, Target]
+    diagnostics: tuple[Diagnostic, ...]  # problems of files that are not entries
+    files_read: int
+
+    def documents(self) -> tuple[Document, ...]:
+        """Every Markdown document whose links are checked."""
+        return (
+            tuple(s.doc for s in self.skills)
+            + tuple(p.doc for p in self.patterns)
+            + tuple(s.doc for s in self.sessions)
+            + tuple(self.intros.values())
+        )

@@ -1,0 +1,41 @@
+"""load → check → (status): the one pipeline the CLI and the plugin both run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillbook import elixir
+from skillbook.checks import Relations, relations, run_checks
+from skillbook.diagnostics import Report
+from skillbook.loader import DocumentCache, load
+from skillbook.model import KnowledgeBase, Layout
+from skillbook.status import Status, compute_status
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A loaded knowledge base with everything derived from it."""
+
+    kb: KnowledgeBase
+    report: Report
+    relations: Relations
+    status: Status
+    elixir: elixir.ElixirResult
+
+
+def analyse(
+    root: Path,
+    layout: Layout | None = None,
+    *,
+    cache: DocumentCache | None = None,
+    check_elixir: bool = True,
+) -> Analysis:
+    """Load the knowledge base at `root`, run every check and compute status."""
+    kb = load(root, layout, cache=cache)
+    if check_elixir:
+        result = elixir.check_elixir(kb.documents())
+    else:
+        result = elixir.ElixirResult((), 0, "turned off")
+    report = run_checks(kb, extra=[result.diagnostics])
+    return Analysis(kb, report, relations(kb), compute_status(kb, report.diagnostics), result)

@@ -1,0 +1,1 @@
+"""Rendering: terminal output and the generated Markdown pages of the site."""

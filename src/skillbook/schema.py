@@ -1,0 +1,214 @@
+"""The frontmatter rules of skills, patterns and session logs, as data.
+
+The rules follow the Agent Skills specification for skills (the limits of the reference
+validator `skills-ref`), with two deliberate differences documented in docs/reference/checks.md:
+YAML is read as YAML (so a number is not a string), and names are ASCII.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SKILL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PATTERN_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+TASK_ID = re.compile(r"^\S+$")
+
+Check = Callable[[Any], str | None]  # returns the problem, or None when the value is fine
+
+
+def _type_name(value: Any) -> str:
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+    }
+    if isinstance(value, dt.date):
+        return "a date"
+    return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def text(
+    max_len: int | None = None, *, pattern: re.Pattern[str] | None = None, hint: str = ""
+) -> Check:
+    """A non-empty string, optionally bounded and matching a pattern."""
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"must be a string, not {_type_name(value)}{' (quote it)' if value is not None else ''}"
+        if not value.strip():
+            return "must not be empty"
+        if max_len is not None and len(value) > max_len:
+            return f"is {len(value)} characters long; the limit is {max_len}"
+        if pattern is not None and not pattern.match(value):
+            return hint or f"must match {pattern.pattern}"
+        return None
+
+    return check
+
+
+def string_map(value: Any) -> str | None:
+    """A mapping of string keys to string values (Agent Skills `metadata`)."""
+    if not isinstance(value, dict):
+        return f"must be a mapping of string keys to string values, not {_type_name(value)}"
+    for key, item in value.items():
+        if not isinstance(key, str):
+            return f"key {key!r} must be a string"
+        if not isinstance(item, str):
+            return f"value of '{key}' must be a string, not {_type_name(item)} (quote it)"
+    return None
+
+
+def string_list(value: Any) -> str | None:
+    """A list of non-empty strings."""
+    if not isinstance(value, list):
+        return f"must be a list of strings, not {_type_name(value)}"
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            return f"must hold only non-empty strings; {item!r} is {_type_name(item)}"
+    return None
+
+
+def iso_date(value: Any) -> str | None:
+    """A calendar date, YYYY-MM-DD."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip())
+            return None
+        except ValueError:
+            pass
+    return f"must be a date written YYYY-MM-DD, not {value!r}"
+
+
+def whole_number(value: Any) -> str | None:
+    """An integer (not a boolean)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None
+    return f"must be a whole number, not {_type_name(value)}"
+
+
+def hours(value: Any) -> str | None:
+    """A non-negative number of hours."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return None
+    return f"must be a number of hours >= 0, not {value!r}"
+
+
+def task_ids(value: Any) -> str | None:
+    """A list of quoted task ids ("2.1"): unquoted 2.10 would be read as the number 2.1."""
+    if not isinstance(value, list):
+        return f"must be a list of task ids, not {_type_name(value)}"
+    for item in value:
+        if not isinstance(item, str) or not TASK_ID.match(item):
+            return f'must hold quoted task ids like "2.1"; {item!r} is {_type_name(item)}'
+    return None
+
+
+def one_sentence(max_len: int) -> Check:
+    """A string of at most `max_len` characters on one line."""
+    base = text(max_len)
+
+    def check(value: Any) -> str | None:
+        problem = base(value)
+        if problem is None and "\n" in value.strip():
+            return "must be one sentence on one line"
+        return problem
+
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One frontmatter field: whether it is required and how its value is checked."""
+
+    name: str
+    required: bool
+    check: Check
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """The frontmatter rules of one kind of file."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+    def field(self, name: str) -> Field | None:
+        """The rule for `name`, if it is a known field."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    def problems(self, data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+        """Yield (code, key, message) for every broken rule in `data`."""
+        for key in data:
+            if self.field(str(key)) is None:
+                allowed = ", ".join(f.name for f in self.fields)
+                yield "KB203", str(key), f"unknown field '{key}' (a {self.name} allows: {allowed})"
+        for rule in self.fields:
+            if rule.name not in data:
+                if rule.required:
+                    yield "KB201", rule.name, f"required field '{rule.name}' is missing"
+                continue
+            problem = rule.check(data[rule.name])
+            if problem is not None:
+                yield "KB202", rule.name, f"'{rule.name}' {problem}"
+
+
+SKILL = Kind(
+    "skill",
+    (
+        Field(
+            "name",
+            True,
+            text(
+                64,
+                pattern=SKILL_NAME,
+                hint="must be lowercase a-z, 0-9 and single '-' "
+                "between words (no leading, trailing or doubled '-')",
+            ),
+            "1-64 characters: a-z, 0-9 and '-'; equals the folder name",
+        ),
+        Field(
+            "description",
+            True,
+            text(1024),
+            "1-1024 characters: what the skill does and when to use it",
+        ),
+        Field("license", False, text(), "license name or the name of a bundled license file"),
+        Field(
+            "compatibility", False, text(500), "at most 500 characters: environment requirements"
+        ),
+        Field(
+            "allowed-tools", False, text(), "space-separated tools the skill may use (experimental)"
+        ),
+        Field(
+            "metadata", False, string_map, "string keys to string values; `tags` is comma-separated"
+        ),
+    ),
+)
+
+PATTERN = Kind(
+    "pattern",
+    (
+        Field("title", True, text(), "the pattern's title"),
+        Field("summary", True, one_sentence(300), "one sentence, at most 300 characters"),
+        Field("tags", False, string_list, "list of tags"),
+    ),
+)
+
+SESSION = Kind(
+    "session log",
+    (
+        Field("date", True, iso_date, "the day of the session, YYYY-MM-DD"),
+        Field("phase", True, whole_number, "the roadmap phase worked on"),
+        Field("hours", False, hours, "hours spent"),
+        Field("completed", False, task_ids, "ids of tasks this session finished, quoted"),
+    ),
+)
