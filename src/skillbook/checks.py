@@ -239,8 +239,11 @@ def check_relations(kb: KnowledgeBase, rel: Relations | None = None) -> Iterator
             )
     if not kb.patterns:
         return
+    prefix = kb.layout.patterns_dir.strip("/") + "/"
     for skill in kb.skills:
-        if not rel.patterns_of.get(skill.path):
+        # a broken link into patterns/ is already KB301; do not also call the skill pattern-less
+        tried = any(link.path and link.path.startswith(prefix) for link in skill.doc.links)
+        if not rel.patterns_of.get(skill.path) and not tried:
             yield diagnostic(
                 skill.path,
                 skill.doc.line_of("name"),

@@ -36,6 +36,7 @@ defmodule SkillbookParse do
     run(rest)
   end
 end
+:ok = :io.setopts(:standard_io, binary: true, encoding: :latin1)
 SkillbookParse.run(IO.binread(:stdio, :eof) |> then(fn :eof -> ""; d -> d end))
 """
 

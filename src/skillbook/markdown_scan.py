@@ -107,7 +107,7 @@ def scan(body: str, first_line: int) -> Scan:
                 fence = None
             else:
                 fence_lines.append(line)
-            kept.append("")
+            kept.append(" " * len(raw))
             continue
         match = _FENCE.match(line)
         if match and not (match.group("fence")[0] == "`" and "`" in match.group("info")):
@@ -115,10 +115,10 @@ def scan(body: str, first_line: int) -> Scan:
             fence_lang = _fence_lang(match.group("info"))
             fence_start = number + 1
             fence_lines = []
-            kept.append("")
+            kept.append(" " * len(raw))
             previous_text = False
             continue
-        kept.append(line)
+        kept.append(raw)
         atx = _ATX.match(line)
         if atx:
             headings.append(_heading(atx.group("text") or "", number, len(atx.group("hashes"))))
@@ -134,6 +134,36 @@ def scan(body: str, first_line: int) -> Scan:
     if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown
         blocks.append(CodeBlock(fence_lang, fence_start, "\n".join(fence_lines)))
     return Scan(_links("\n".join(kept), first_line), tuple(headings), tuple(blocks))
+
+
+def mask_code(body: str) -> str:
+    """`body` with fenced code and code spans blanked out, every offset unchanged."""
+    lines = body.split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    for raw in lines:
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if fence is not None:
+            stripped = line.strip()
+            if stripped and stripped == fence[0] * len(stripped) and len(stripped) >= len(fence):
+                fence = None
+            out.append(" " * len(raw))
+            continue
+        match = _FENCE.match(line)
+        if match and not (match.group("fence")[0] == "`" and "`" in match.group("info")):
+            fence = match.group("fence")
+            out.append(" " * len(raw))
+            continue
+        out.append(raw)
+    return _blank_code_spans("\n".join(out))
+
+
+def link_spans(body: str) -> list[tuple[int, int, str]]:
+    """(start, end, url) of every inline link or reference definition URL outside code."""
+    masked = mask_code(body)
+    spans = [(m.start("url"), m.end("url"), m.group("url")) for m in _INLINE_LINK.finditer(masked)]
+    spans.extend((m.start("url"), m.end("url"), m.group("url")) for m in _REF_DEF.finditer(masked))
+    return sorted(spans)
 
 
 def _heading(text: str, line: int, level: int) -> Heading:

@@ -1,0 +1,38 @@
+"""The plugin's typed configuration (the `skillbook` entry of mkdocs.yml)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class SkillbookConfig(base.Config):
+    """Options of the skillbook plugin; every one has a default."""
+
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off (e.g. `enabled: !ENV [SKILLBOOK, true]`)."""
+
+    skills_dir = c.Type(str, default="skills")
+    """Folder of skills, relative to the folder holding mkdocs.yml."""
+
+    patterns_dir = c.Type(str, default="patterns")
+    """Folder of patterns, relative to the folder holding mkdocs.yml."""
+
+    sessions_dir = c.Type(str, default="sessions")
+    """Folder of session logs, relative to the folder holding mkdocs.yml."""
+
+    roadmap = c.Optional(c.Type(str))
+    """The roadmap file; defaults to `<sessions_dir>/roadmap.yml`."""
+
+    elixir_check = c.Type(bool, default=True)
+    """Parse ```elixir blocks (KB502) when `elixir` is on PATH."""
+
+    nav = c.Type(bool, default=True)
+    """Build the navigation (Home, Skills, Patterns, Status, Sessions, then docs/) when
+    mkdocs.yml has no `nav` of its own."""
+
+    notices = c.Type(bool, default=True)
+    """Show a notice listing the problems at the top of pages whose source has any."""
+
+    templates_dir = c.Optional(c.Dir(exists=True))
+    """A folder of templates that override the packaged ones by file name."""

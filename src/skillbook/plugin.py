@@ -1,0 +1,270 @@
+"""The MkDocs plugin: thin hooks over load → check → render. The only module importing MkDocs."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urljoin
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from skillbook.config import SkillbookConfig
+from skillbook.diagnostics import Diagnostic, Severity
+from skillbook.errors import SkillbookError
+from skillbook.loader import DocumentCache
+from skillbook.model import Layout, Pattern, Skill
+from skillbook.pipeline import Analysis, analyse
+from skillbook.render.pages import STATUS_PAGE, Renderer, environment
+from skillbook.site_links import rewrite_links
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+CSS_PATH = "assets/skillbook/skillbook.css"
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+
+
+class SkillbookPlugin(BasePlugin[SkillbookConfig]):
+    """Publishes skills, patterns and session logs, with catalogues, relations and status."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.cache = DocumentCache()
+        self.analysis: Analysis | None = None
+        self.root = Path()
+        self.layout = Layout()
+        self.docs_rel = "docs"
+        self.env: Environment | None = None
+        self.skill_pages: dict[str, Skill] = {}
+        self.pattern_pages: dict[str, Pattern] = {}
+        self.problems: dict[str, list[Diagnostic]] = {}
+        self.src_of: dict[str, str] = {}
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve the folders, and make sure the Markdown features the pages use are on."""
+        if not self.config.enabled:
+            return config
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self.layout = _layout(self.config, self.root)
+        except SkillbookError as exc:
+            raise PluginError(str(exc)) from exc
+        self.docs_rel = Path(os.path.relpath(config.docs_dir, self.root)).as_posix()
+        for name in REQUIRED_EXTENSIONS:
+            if not any(str(ext).endswith(name) for ext in config.markdown_extensions):
+                config.markdown_extensions.append(name)
+        if CSS_PATH not in [str(css) for css in config.extra_css]:
+            config.extra_css.append(CSS_PATH)
+        templates = self.config.templates_dir
+        self.env = environment(Path(templates) if templates else None)
+        return config
+
+    # priority: run before plugins that read the file list (search, tags, blog): -> 50
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Load and check the knowledge base, log every diagnostic, add its pages."""
+        if not self.config.enabled:
+            return files
+        self.analysis = analyse(
+            self.root, self.layout, cache=self.cache, check_elixir=self.config.elixir_check
+        )
+        _log_report(self.analysis)
+        self.problems = defaultdict(list)
+        for d in self.analysis.report.diagnostics:
+            self.problems[d.path].append(d)
+        self._add_entries(files, config)
+        self._add_generated(files, config)
+        self.src_of = {}
+        for file in files:
+            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(Path(config.docs_dir)):
+                self.src_of[posixpath.join(self.docs_rel, file.src_uri)] = file.src_uri
+            else:  # knowledge-base files and generated pages: the site path is the repo path
+                self.src_of.setdefault(file.src_uri, file.src_uri)
+        if config.nav is None and self.config.nav:
+            config.nav = self._nav(files)
+        return files
+
+    def _entry_file(self, repo_path: str, config: MkDocsConfig) -> File:
+        file = File(
+            repo_path,
+            src_dir=str(self.root),
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        # edit_uri is relative to docs_dir in the repository; step out of it to the real file
+        file.edit_uri = posixpath.relpath(repo_path, self.docs_rel)
+        return file
+
+    def _add_entries(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.analysis is not None
+        kb = self.analysis.kb
+        self.skill_pages = {}
+        self.pattern_pages = {}
+        paths = [s.path for s in kb.skills] + [p.path for p in kb.patterns]
+        paths += [s.path for s in kb.sessions] + list(kb.assets)
+        for path in paths:
+            if files.get_file_from_path(path) is not None:
+                log.warning("%s is also in %s/; the copy there is published", path, self.docs_rel)
+                continue
+            file = self._entry_file(path, config)
+            if posixpath.basename(path) == "SKILL.md":
+                file.dest_uri = posixpath.join(posixpath.dirname(path), "index.html")
+            files.append(file)
+        self.skill_pages = {s.path: s for s in kb.skills}
+        self.pattern_pages = {p.path: p for p in kb.patterns}
+
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.analysis is not None and self.env is not None
+        renderer = Renderer(self.analysis, self.env)
+        pages = {
+            f"{self.layout.skills_dir}/index.md": lambda page: renderer.skills_index(page),
+            f"{self.layout.patterns_dir}/index.md": lambda page: renderer.patterns_index(page),
+            STATUS_PAGE: lambda page: renderer.status_page(),
+            f"{self.layout.sessions_dir}/index.md": lambda page: renderer.sessions_index(page),
+        }
+        for src, render in pages.items():
+            if files.get_file_from_path(src) is None:
+                files.append(File.generated(config, src, content=render(src)))
+        css = (Path(__file__).parent / "templates" / "skillbook.css").read_text(encoding="utf-8")
+        if files.get_file_from_path(CSS_PATH) is None:
+            files.append(File.generated(config, CSS_PATH, content=css))
+
+    def _nav(self, files: Files) -> list[Any]:
+        assert self.analysis is not None
+        kb = self.analysis.kb
+        layout = self.layout
+        nav: list[Any] = []
+        if files.get_file_from_path("index.md") is not None:
+            nav.append({"Home": "index.md"})
+        nav.append(
+            {
+                "Skills": [f"{layout.skills_dir}/index.md"]
+                + [{s.name: s.path} for s in sorted(kb.skills, key=lambda s: s.name)]
+            }
+        )
+        nav.append(
+            {
+                "Patterns": [f"{layout.patterns_dir}/index.md"]
+                + [{p.title: p.path} for p in sorted(kb.patterns, key=lambda p: p.title.lower())]
+            }
+        )
+        nav.append({"Status": STATUS_PAGE})
+        sessions = sorted(kb.sessions, key=lambda s: s.path, reverse=True)
+        nav.append({"Sessions": [f"{layout.sessions_dir}/index.md"] + [s.path for s in sessions]})
+        sections: dict[str, list[str]] = defaultdict(list)
+        for file in files.documentation_pages():
+            if file.generated_by is not None or file.src_uri not in self.src_of.values():
+                continue
+            repo = next((r for r, s in self.src_of.items() if s == file.src_uri), "")
+            if not repo.startswith(self.docs_rel + "/") or file.src_uri == "index.md":
+                continue
+            top, _, rest = file.src_uri.partition("/")
+            sections[top.replace("-", " ").replace("_", " ").capitalize() if rest else ""].append(
+                file.src_uri
+            )
+        nav.extend(sections.pop("", []))
+        nav.extend({title: sorted(paths)} for title, paths in sorted(sections.items()))
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Add relations and notices to skill and pattern pages; fix cross-tree links."""
+        if not self.config.enabled or self.analysis is None or self.env is None:
+            return markdown
+        src = page.file.src_uri
+        renderer = Renderer(self.analysis, self.env)
+        repo_path = next((r for r, s in self.src_of.items() if s == src), src)
+        markdown = rewrite_links(
+            markdown,
+            page_repo_path=repo_path,
+            page_src_uri=src,
+            src_of=self.src_of,
+            repo_link=lambda path: self._repo_link(path, config),
+            exists=lambda path: (self.root / path).exists(),
+        )
+        notice = ""
+        if self.config.notices and self.problems.get(repo_path):
+            notice = renderer.notice(self.problems[repo_path])
+        if src in self.skill_pages:
+            skill = self.skill_pages[src]
+            page.meta["tags"] = list(skill.tags)
+            page.meta.setdefault("description", skill.description)
+            return notice + markdown + "\n" + renderer.skill_relations(skill)
+        if src in self.pattern_pages:
+            pattern = self.pattern_pages[src]
+            page.meta["tags"] = list(
+                pattern.tags
+            )  # the checked list: a bad value must not break the build
+            page.meta.setdefault("description", pattern.summary)
+            return notice + markdown + "\n" + renderer.pattern_relations(pattern)
+        return notice + markdown
+
+    def _repo_link(self, path: str, config: MkDocsConfig) -> str | None:
+        """A link to a repository file that the site does not publish, via repo_url."""
+        if not config.repo_url:
+            return None
+        edit_uri = config.edit_uri or ""
+        base = config.repo_url.rstrip("/") + "/"
+        if edit_uri.startswith("edit/"):
+            blob = urljoin(base, "blob/" + edit_uri[len("edit/") :])
+            return urljoin(blob.rstrip("/") + "/", posixpath.relpath(path, self.docs_rel))
+        return None
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild on edits in the knowledge-base folders, which live outside docs_dir."""
+        if self.config.enabled:
+            for folder in {
+                self.layout.skills_dir,
+                self.layout.patterns_dir,
+                self.layout.sessions_dir,
+            }:
+                path = self.root / folder
+                if path.is_dir():
+                    server.watch(str(path))
+        return server
+
+
+def _layout(options: SkillbookConfig, root: Path) -> Layout:
+    values: dict[str, str] = {}
+    for name in ("skills_dir", "patterns_dir", "sessions_dir", "roadmap"):
+        value = options[name]
+        if value is None:
+            continue
+        value = str(value).strip().strip("/")
+        resolved = (root / value).resolve()
+        if not value or not resolved.is_relative_to(root):
+            raise SkillbookError(f"skillbook: option '{name}' must be a folder inside {root}")
+        values[name] = value
+    values.setdefault("roadmap", f"{values.get('sessions_dir', 'sessions')}/roadmap.yml")
+    return Layout(**values)
+
+
+def _log_report(analysis: Analysis) -> None:
+    for d in analysis.report.diagnostics:
+        if d.severity is Severity.ERROR:
+            log.error("%s", d)
+        else:
+            log.warning("%s", d)
+    if analysis.elixir.skipped and analysis.elixir.blocks:
+        log.info(
+            "KB502 skipped for %d elixir code blocks: %s",
+            analysis.elixir.blocks,
+            analysis.elixir.skipped,
+        )

@@ -1,0 +1,246 @@
+"""Generated Markdown: catalogues, relations, dashboard and journal, from overridable templates."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from skillbook.diagnostics import Diagnostic, Severity
+from skillbook.model import Pattern, Skill
+from skillbook.pipeline import Analysis
+from skillbook.render.chart import burnup_svg
+from skillbook.status import TaskStatus
+
+STATUS_PAGE = "status/index.md"
+STATUS_CODES = frozenset({"KB401", "KB402", "KB403", "KB404", "KB405"})
+
+
+def _md(value: object) -> str:
+    """Escape text that lands in Markdown prose (no raw HTML, no accidental markup)."""
+    text = " ".join(str(value).split())
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(value: object) -> str:
+    """Escape text for a Markdown table cell."""
+    return _md(value).replace("|", "\\|")
+
+
+def _hours(value: float) -> str:
+    return f"{value:g} h"
+
+
+def environment(override_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: a site's `templates_dir` first, then the packaged templates."""
+    loaders: list[jinja2.BaseLoader] = []
+    if override_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(override_dir)))
+    loaders.append(jinja2.PackageLoader("skillbook", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # Markdown output; HTML parts escape with |e explicitly
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(md=_md, cell=_cell, hours=_hours)
+    return env
+
+
+def rel(target: str, page: str) -> str:
+    """The relative link from the page at src path `page` to the file at src path `target`."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def task_anchor(task_id: str) -> str:
+    """The anchor of a task's row on the dashboard."""
+    return "task-" + "".join(c if c.isalnum() else "-" for c in task_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """Renders every generated page of one analysis."""
+
+    analysis: Analysis
+    env: jinja2.Environment
+
+    def _skill(self, skill: Skill, page: str) -> dict[str, Any]:
+        return {
+            "name": skill.name,
+            "description": skill.description,
+            "tags": skill.tags,
+            "link": rel(skill.path, page),
+            "pattern_count": len(self.analysis.relations.patterns_of.get(skill.path, ())),
+            "has_errors": skill.path in self._error_paths,
+        }
+
+    def _pattern(self, pattern: Pattern, page: str) -> dict[str, Any]:
+        skills = self._skills_by_path
+        return {
+            "title": pattern.title,
+            "summary": pattern.summary,
+            "tags": pattern.tags,
+            "link": rel(pattern.path, page),
+            "used_by": [
+                self._skill(skills[s], page)
+                for s in self.analysis.relations.used_by.get(pattern.path, ())
+            ],
+        }
+
+    @property
+    def _skills_by_path(self) -> Mapping[str, Skill]:
+        return {s.path: s for s in self.analysis.kb.skills}
+
+    @property
+    def _error_paths(self) -> frozenset[str]:
+        return frozenset(
+            d.path for d in self.analysis.report.diagnostics if d.severity is Severity.ERROR
+        )
+
+    def _intro(self, section: str) -> str:
+        doc = self.analysis.kb.intros.get(section)
+        if doc is None:
+            return ""
+        lines = doc.body.strip().splitlines()
+        if lines and lines[0].startswith("# "):  # the page already has its own title
+            lines = lines[1:]
+        return "\n".join(lines).strip()
+
+    def skills_index(self, page: str) -> str:
+        """The skills catalogue page."""
+        skills = sorted(self.analysis.kb.skills, key=lambda s: s.name)
+        return self.env.get_template("skills_index.md.j2").render(
+            intro=self._intro("skills"), skills=[self._skill(s, page) for s in skills]
+        )
+
+    def patterns_index(self, page: str) -> str:
+        """The patterns catalogue page."""
+        patterns = sorted(self.analysis.kb.patterns, key=lambda p: p.title.lower())
+        return self.env.get_template("patterns_index.md.j2").render(
+            intro=self._intro("patterns"), patterns=[self._pattern(p, page) for p in patterns]
+        )
+
+    def _task(self, task: TaskStatus | None, page: str) -> dict[str, Any] | None:
+        if task is None:
+            return None
+        return {
+            "id": task.task.id,
+            "title": task.task.title,
+            "state": task.state,
+            "link": rel(STATUS_PAGE, page) + "#" + task_anchor(task.task.id),
+        }
+
+    def skill_relations(self, skill: Skill) -> str:
+        """The Markdown appended to a skill's page: its patterns and related skills."""
+        page = skill.path
+        patterns = {p.path: p for p in self.analysis.kb.patterns}
+        skills = self._skills_by_path
+        rels = self.analysis.relations
+        return self.env.get_template("skill_relations.md.j2").render(
+            patterns=[self._pattern(patterns[p], page) for p in rels.patterns_of.get(page, ())],
+            skills=[self._skill(skills[s], page) for s in rels.skills_of.get(page, ())],
+            task=self._task(self.analysis.status.task_of.get(page), page),
+        )
+
+    def pattern_relations(self, pattern: Pattern) -> str:
+        """The Markdown appended to a pattern's page: the skills that use it."""
+        page = pattern.path
+        skills = self._skills_by_path
+        return self.env.get_template("pattern_relations.md.j2").render(
+            used_by=[
+                self._skill(skills[s], page) for s in self.analysis.relations.used_by.get(page, ())
+            ],
+            task=self._task(self.analysis.status.task_of.get(page), page),
+        )
+
+    def notice(self, diagnostics: Iterable[Diagnostic]) -> str:
+        """The notice at the top of a page whose source has problems."""
+        items = list(diagnostics)
+        errors = any(d.severity is Severity.ERROR for d in items)
+        return self.env.get_template("notice.html.j2").render(diagnostics=items, errors=errors)
+
+    def status_page(self) -> str:
+        """The /status/ dashboard."""
+        page = STATUS_PAGE
+        phases = []
+        for ph in self.analysis.status.phases:
+            total = len(ph.tasks)
+            phases.append(
+                {
+                    "id": ph.phase.id,
+                    "title": ph.phase.title,
+                    "tasks_done": ph.tasks_done,
+                    "tasks_total": total,
+                    "percent": round(100 * ph.tasks_done / total) if total else 0,
+                    "files_present": ph.files_present,
+                    "files_total": ph.files_total,
+                    "hours_logged": ph.hours_logged,
+                    "estimate_hours": ph.estimate_hours,
+                    "chart": burnup_svg(ph),
+                    "tasks": [
+                        {
+                            "id": t.task.id,
+                            "anchor": task_anchor(t.task.id)[len("task-") :],
+                            "title": t.task.title,
+                            "priority": t.task.priority,
+                            "state": t.state,
+                            "blocked": t.task.blocked,
+                            "files": [
+                                {
+                                    "path": f.path,
+                                    "present": f.present,
+                                    "has_errors": f.has_errors,
+                                    "link": rel(f.path, page),
+                                }
+                                for f in t.files
+                            ],
+                        }
+                        for t in ph.tasks
+                    ],
+                }
+            )
+        problems = [d for d in self.analysis.report.diagnostics if d.code in STATUS_CODES]
+        kb = self.analysis.kb
+        return self.env.get_template("status.md.j2").render(
+            phases=phases,
+            problems=problems,
+            roadmap_path=kb.roadmap.path,
+            present=kb.roadmap.present,
+        )
+
+    def sessions_index(self, page: str) -> str:
+        """The /sessions/ journal, newest first."""
+        status = self.analysis.status
+        rows = []
+        for session in sorted(
+            self.analysis.kb.sessions,
+            key=lambda s: (s.date.isoformat() if s.date else "", s.path),
+            reverse=True,
+        ):
+            completed = []
+            for task_id in session.completed:
+                task = status.task(task_id)
+                completed.append(
+                    {
+                        "id": task_id,
+                        "state": task.state if task else "unknown",
+                        "link": rel(STATUS_PAGE, page) + "#" + task_anchor(task_id),
+                    }
+                )
+            rows.append(
+                {
+                    "date": session.date.isoformat() if session.date else "?",
+                    "title": session.title,
+                    "phase": session.phase,
+                    "hours": session.hours,
+                    "completed": completed,
+                    "link": rel(session.path, page),
+                }
+            )
+        return self.env.get_template("sessions_index.md.j2").render(
+            intro=self._intro("sessions"), sessions=rows, status_link=rel(STATUS_PAGE, page)
+        )

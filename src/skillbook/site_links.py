@@ -1,0 +1,69 @@
+"""Make links written for GitHub work on the site, in both directions.
+
+A page in `docs/` links to a skill as `../skills/x/SKILL.md` (its real place in the
+repository), and a skill links to a guide as `../../docs/guide/x.md`. On the site those files
+live side by side under other paths, so such links are rewritten to the published path; a
+link to a repository file that is not published becomes a link to it in the repository.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from urllib.parse import unquote
+
+from skillbook.markdown_scan import link_spans
+
+_SKIP_PREFIXES = ("#", "/", "mailto:", "http:", "https:", "ftp:", "data:", "tel:")
+
+
+def rewrite_links(
+    markdown: str,
+    *,
+    page_repo_path: str,
+    page_src_uri: str,
+    src_of: Mapping[str, str],
+    repo_link: Callable[[str], str | None],
+    exists: Callable[[str], bool],
+) -> str:
+    """Rewrite relative links of a page whose repo path and site path differ or leave the site."""
+    out: list[str] = []
+    pos = 0
+    for start, end, url in link_spans(markdown):
+        replacement = _rewrite(url, page_repo_path, page_src_uri, src_of, repo_link, exists)
+        if replacement is not None:
+            out.append(markdown[pos:start])
+            out.append(replacement)
+            pos = end
+    out.append(markdown[pos:])
+    return "".join(out)
+
+
+def _rewrite(
+    url: str,
+    page_repo_path: str,
+    page_src_uri: str,
+    src_of: Mapping[str, str],
+    repo_link: Callable[[str], str | None],
+    exists: Callable[[str], bool],
+) -> str | None:
+    bare = url.strip("<>")
+    if not bare or bare.lower().startswith(_SKIP_PREFIXES) or "://" in bare:
+        return None
+    path, hash_, anchor = bare.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    if not path:
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_repo_path), path))
+    if target.startswith("../") or target == "..":
+        return None
+    src = src_of.get(target)
+    suffix = f"{hash_}{anchor}"
+    if src is not None:
+        new = posixpath.relpath(src, posixpath.dirname(page_src_uri) or ".")
+        site_target = posixpath.normpath(posixpath.join(posixpath.dirname(page_src_uri), path))
+        return None if site_target == src else new + suffix
+    if exists(target):
+        link = repo_link(target)
+        return None if link is None else link + suffix
+    return None

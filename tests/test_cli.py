@@ -1,0 +1,169 @@
+"""`skillbook check` and `skillbook status` end to end: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillbook.cli import main
+
+from .conftest import write_tree
+
+BROKEN = {
+    "skills/retry/SKILL.md": (
+        "---\nname: retries\ndescription: Retry failed calls.\n---\n# Retry\n\n"
+        "[Backoff](../../patterns/backof.md)\n"
+    ),
+    "patterns/backoff.md": "---\ntitle: Backoff\nsummary: Wait, then retry.\n---\n# Backoff\n",
+}
+CLEAN = {
+    "skills/retry/SKILL.md": (
+        "---\nname: retry\ndescription: Retry failed calls.\n---\n# Retry\n\n"
+        "[Backoff](../../patterns/backoff.md)\n"
+    ),
+    "patterns/backoff.md": (
+        "---\ntitle: Backoff\nsummary: Wait, then retry.\n---\n# Backoff\n\n"
+        "[retry](../skills/retry/SKILL.md)\n"
+    ),
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_output_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    code, out, _ = run(capsys, "check", str(root), "--no-elixir")
+    assert code == 1
+    assert out == (
+        "patterns/backoff.md:1: KB303 no skill links to this pattern: link it from the skill that uses it\n"
+        "skills/retry/SKILL.md:2: KB204 name 'retries' must equal the folder name 'retry'\n"
+        "skills/retry/SKILL.md:7: KB301 link '../../patterns/backof.md' points to patterns/backof.md, "
+        "which does not exist; did you mean '../../patterns/backoff.md'?\n"
+        "2 errors, 1 warning in 2 files\n"
+    )
+
+
+def test_github_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    code, out, _ = run(capsys, "check", str(root), "--format", "github", "--no-elixir")
+    assert code == 1
+    assert out == (
+        "::warning file=patterns/backoff.md,line=1,title=KB303::no skill links to this pattern%3A "
+        "link it from the skill that uses it\n".replace("%3A", ":")
+        + "::error file=skills/retry/SKILL.md,line=2,title=KB204::name 'retries' must equal the "
+        "folder name 'retry'\n"
+        "::error file=skills/retry/SKILL.md,line=7,title=KB301::link '../../patterns/backof.md' "
+        "points to patterns/backof.md, which does not exist; did you mean '../../patterns/backoff.md'?\n"
+        "2 errors, 1 warning in 2 files\n"
+    )
+
+
+def test_github_escapes_properties_and_newlines() -> None:
+    from skillbook.diagnostics import Report, diagnostic, format_github
+
+    report = Report.of([diagnostic("a,b:c.md", None, "KB101", "50% bad\nline")], 1)
+    assert (
+        format_github(report).splitlines()[0]
+        == "::error file=a%2Cb%3Ac.md,title=KB101::50%25 bad%0Aline"
+    )
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    code, out, _ = run(capsys, "check", str(root), "--format", "json", "--no-elixir")
+    assert code == 1
+    data = json.loads(out)
+    assert data["errors"] == 2 and data["warnings"] == 1 and data["files"] == 2
+    assert data["diagnostics"][1] == {
+        "path": "skills/retry/SKILL.md",
+        "line": 2,
+        "code": "KB204",
+        "severity": "error",
+        "message": "name 'retries' must equal the folder name 'retry'",
+    }
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = dict(CLEAN)
+    files["patterns/orphan.md"] = "---\ntitle: Orphan\nsummary: Nobody links here.\n---\n"
+    root = write_tree(tmp_path, files)
+    assert run(capsys, "check", str(root), "--no-elixir")[0] == 0
+    assert run(capsys, "check", str(root), "--no-elixir", "--strict")[0] == 1
+
+
+def test_clean_knowledge_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path, CLEAN)
+    assert run(capsys, "check", str(root), "--no-elixir") == (
+        0,
+        "0 errors, 0 warnings in 2 files\n",
+        "",
+    )
+
+
+def test_missing_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(tmp_path / "nope"))
+    assert (code, out) == (2, "")
+    assert err == f"skillbook: error: {tmp_path / 'nope'}: no such folder\n"
+
+
+def test_bad_mkdocs_yml_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"mkdocs.yml": "site_name: [unclosed\n"})
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert err.startswith(f"skillbook: error: {tmp_path / 'mkdocs.yml'}: cannot be read as YAML")
+    assert len(err.splitlines()) == 1
+
+
+def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--format", "xml"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_folders_come_from_mkdocs_yml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        "mkdocs.yml": (
+            "site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+            "plugins:\n  - skillbook:\n      skills_dir: kb/skills\n      patterns_dir: kb/patterns\n"
+        ),
+        "kb/skills/retry/SKILL.md": CLEAN["skills/retry/SKILL.md"].replace(
+            "../../patterns/", "../../patterns/"
+        ),
+        "kb/patterns/backoff.md": CLEAN["patterns/backoff.md"],
+    }
+    root = write_tree(tmp_path, files)
+    code, out, _ = run(capsys, "check", str(root), "--no-elixir")
+    assert (code, out) == (0, "0 errors, 0 warnings in 2 files\n")
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skillbook.cli",
+            "check",
+            str(root),
+            "--no-elixir",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["errors"] == 2
