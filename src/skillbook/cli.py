@@ -36,7 +36,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     sys.stdout.write(FORMATTERS[args.format](result.report))
     if result.elixir.skipped and result.elixir.blocks:
         print(
-            f"note: KB502 skipped for {result.elixir.blocks} elixir code blocks: {result.elixir.skipped}",
+            f"note: KB502 skipped for {result.elixir.blocks} elixir code block"
+            f"{'' if result.elixir.blocks == 1 else 's'}: {result.elixir.skipped}",
             file=sys.stderr,
         )
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK

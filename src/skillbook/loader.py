@@ -32,6 +32,7 @@ from skillbook.model import (
     Target,
 )
 from skillbook.roadmap import load_roadmap
+from skillbook.schema import ISO_DATE
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
@@ -225,7 +226,7 @@ def _date(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:

@@ -16,6 +16,7 @@ from typing import Any
 SKILL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PATTERN_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 TASK_ID = re.compile(r"^\S+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Check = Callable[[Any], str | None]  # returns the problem, or None when the value is fine
 
@@ -25,6 +26,7 @@ def _type_name(value: Any) -> str:
         bool: "a boolean",
         int: "a number",
         float: "a number",
+        str: "a string",
         list: "a list",
         dict: "a mapping",
     }
@@ -78,7 +80,7 @@ def iso_date(value: Any) -> str | None:
     """A calendar date, YYYY-MM-DD."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return None
-    if isinstance(value, str):
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
         try:
             dt.date.fromisoformat(value.strip())
             return None

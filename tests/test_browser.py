@@ -1,0 +1,127 @@
+"""What only a browser shows: search, click-through relations, tags, a screenshot.
+
+Runs Debian's Chromium headless through Playwright (no browser download) against this
+repository's site, built into a temporary folder and served on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, need_program
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = need_program("chromium", "the browser tests drive Debian's chromium headless")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def test_search_finds_the_circuit_breaker_pattern(page: object, site_url: str) -> None:
+    page.goto(site_url)  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    page.locator("input.md-search__input").fill("circuit breaker")  # type: ignore[attr-defined]
+    result = page.locator(".md-search-result__item a[href*='patterns/circuit_breaker/']").first  # type: ignore[attr-defined]
+    result.wait_for()
+    result.click()
+    page.wait_for_url("**/patterns/circuit_breaker/**")  # type: ignore[attr-defined]
+    assert page.locator("h1").first.inner_text().strip().lower().startswith("circuit breaker")  # type: ignore[attr-defined]
+
+
+def test_skill_to_pattern_and_back_through_the_backlink(page: object, site_url: str) -> None:
+    page.goto(site_url + "skills/resilience-patterns/")  # type: ignore[attr-defined]
+    section = page.locator("#skillbook-patterns + ul")  # type: ignore[attr-defined]
+    section.locator("a[href*='circuit_breaker']").first.click()
+    page.wait_for_url("**/patterns/circuit_breaker/")  # type: ignore[attr-defined]
+    used_by = page.locator("#skillbook-used-by + ul")  # type: ignore[attr-defined]
+    used_by.locator("a[href*='skills/resilience-patterns/']").first.click()
+    page.wait_for_url("**/skills/resilience-patterns/")  # type: ignore[attr-defined]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "skill-page.png"), full_page=False)  # type: ignore[attr-defined]
+    assert (ARTIFACTS / "skill-page.png").stat().st_size > 10_000
+
+
+def test_tags_page_lists_the_skills(page: object, site_url: str) -> None:
+    page.goto(site_url + "tags/")  # type: ignore[attr-defined]
+    links = page.locator("article a[href*='skills/']")  # type: ignore[attr-defined]
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    for name in ("distributed-systems", "resilience-patterns", "performance-profiling"):
+        assert any(name in (h or "") for h in hrefs), name
+
+
+def test_dark_mode_toggle_keeps_the_dashboard_readable(page: object, site_url: str) -> None:
+    page.goto(site_url + "status/")  # type: ignore[attr-defined]
+    page.locator("form[data-md-component='palette'] label").first.click()  # type: ignore[attr-defined]
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")  # type: ignore[attr-defined]
+    assert scheme == "slate"
+    chart = page.locator("svg.skillbook-chart")  # type: ignore[attr-defined]
+    color = chart.evaluate("el => getComputedStyle(el).color")
+    background = page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")  # type: ignore[attr-defined]
+    assert color != background
+    assert page.locator("svg.skillbook-chart title").first.text_content() == "Burn-up: phase 2"  # type: ignore[attr-defined]

@@ -1,0 +1,213 @@
+"""Real `mkdocs build` runs of small knowledge bases and of this repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillbook.cli import main
+
+from .conftest import REPO, write_tree
+
+pytestmark = pytest.mark.slow
+
+MKDOCS_YML = """\
+site_name: Test KB
+site_url: https://kb.example.org/
+repo_url: https://github.com/acme/kb
+edit_uri: edit/main/docs/
+theme:
+  name: material
+  font: false
+  features: [content.action.edit, navigation.indexes]
+plugins:
+  - search
+  - tags
+  - skillbook:
+      elixir_check: false
+"""
+
+SKILL = """\
+---
+name: retry
+description: Retry failed calls with backoff. Use when a dependency fails transiently.
+metadata:
+  tags: "resilience, retry"
+---
+# Retry
+
+Use [Backoff](../../patterns/backoff.md#the-formula) and read [notes](references/notes.md).
+Related: [timeouts](../timeouts/SKILL.md). Guide: [authoring](../../docs/guide.md).
+"""
+
+TIMEOUTS = """\
+---
+name: timeouts
+description: Bound every remote call with a timeout.
+---
+# Timeouts
+
+See [Backoff](../../patterns/backoff.md).
+"""
+
+PATTERN = """\
+---
+title: Backoff
+summary: Wait longer after each failure, with jitter.
+tags: [resilience]
+---
+# Backoff
+
+## The formula
+
+`min(cap, base * 2 ** attempt)`
+"""
+
+GOOD = {
+    "mkdocs.yml": MKDOCS_YML,
+    "docs/index.md": "# Home\n\nSee [the retry skill](../skills/retry/SKILL.md).\n",
+    "docs/guide.md": "# Guide\n\nWrite skills.\n",
+    "docs/tags.md": "# Tags\n\n<!-- material/tags -->\n",
+    "skills/retry/SKILL.md": SKILL,
+    "skills/retry/references/notes.md": "# Notes\n\nMore detail.\n",
+    "skills/retry/scripts/check.sh": "#!/bin/sh\necho ok\n",
+    "skills/timeouts/SKILL.md": TIMEOUTS,
+    "patterns/backoff.md": PATTERN,
+    "patterns/README.md": "# Patterns\n\nShared quick references.\n",
+}
+
+
+def build(root: Path, *, strict: bool) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    args = [sys.executable, "-m", "mkdocs", "build", "-q" if not strict else "--strict"]
+    return subprocess.run(args, cwd=root, capture_output=True, text=True, env=env, check=False, timeout=300)
+
+
+def page(root: Path, url: str) -> str:
+    return (root / "site" / url / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_tree(tmp_path_factory.mktemp("good"), GOOD)
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_pages_at_their_urls(good_site: Path) -> None:
+    for url in ["skills/retry", "skills/timeouts", "patterns/backoff", "skills", "patterns", "status", "sessions"]:
+        assert (good_site / "site" / url / "index.html").is_file(), url
+    assert (good_site / "site/skills/retry/references/notes/index.html").is_file()
+    assert (good_site / "site/skills/retry/scripts/check.sh").read_text() == "#!/bin/sh\necho ok\n"
+
+
+def test_links_resolve_both_ways(good_site: Path) -> None:
+    skill = page(good_site, "skills/retry")
+    assert 'href="../../patterns/backoff/#the-formula"' in skill
+    assert 'href="../timeouts/"' in skill
+    assert 'href="references/notes/"' in skill
+    assert 'href="../../guide/"' in skill  # ../../docs/guide.md rewritten to its site path
+    home = (good_site / "site/index.html").read_text(encoding="utf-8")
+    assert 'href="skills/retry/"' in home  # ../skills/retry/SKILL.md from docs/index.md
+
+
+def test_relations_on_pages(good_site: Path) -> None:
+    skill = page(good_site, "skills/retry")
+    section = skill.split('id="skillbook-patterns"', 1)[1]
+    assert "Wait longer after each failure, with jitter." in section
+    assert 'href="../../patterns/backoff/">Backoff</a>' in section
+    assert 'id="skillbook-related"' in skill and "Bound every remote call" in skill
+    pattern = page(good_site, "patterns/backoff")
+    used_by = pattern.split('id="skillbook-used-by"', 1)[1]
+    assert re.findall(r'href="\.\./\.\./skills/(\w+)/">', used_by) == ["retry", "timeouts"]
+    assert "Retry failed calls with backoff." in used_by
+
+
+def test_catalogues(good_site: Path) -> None:
+    skills = page(good_site, "skills")
+    assert 'href="retry/"' in skills and 'href="timeouts/"' in skills
+    assert "2 skills." in skills and "1 pattern" in skills
+    patterns = page(good_site, "patterns")
+    assert "Shared quick references." in patterns  # patterns/README.md is the introduction
+    row = patterns.split('href="backoff/"', 1)[1].split("</tr>", 1)[0]
+    assert 'href="../skills/retry/"' in row and 'href="../skills/timeouts/"' in row
+
+
+def test_edit_urls_point_at_sources(good_site: Path) -> None:
+    assert 'href="https://github.com/acme/kb/edit/main/skills/retry/SKILL.md"' in page(good_site, "skills/retry")
+    assert 'href="https://github.com/acme/kb/edit/main/patterns/backoff.md"' in page(good_site, "patterns/backoff")
+    assert 'href="https://github.com/acme/kb/edit/main/docs/guide.md"' in page(good_site, "guide")
+
+
+def test_tags_page_lists_skills_and_patterns(good_site: Path) -> None:
+    tags = page(good_site, "tags")
+    assert 'href="../skills/retry/"' in tags and 'href="../patterns/backoff/"' in tags
+
+
+def test_search_index_has_every_entry(good_site: Path) -> None:
+    index = (good_site / "site/search/search_index.json").read_text(encoding="utf-8")
+    for location in ['"location":"skills/retry/"', '"location":"patterns/backoff/"', '"location":"skills/timeouts/"']:
+        assert location in index
+
+
+BROKEN = dict(GOOD)
+BROKEN["skills/retry/SKILL.md"] = SKILL.replace("name: retry", "name: retries").replace(
+    "../timeouts/SKILL.md", "../timeout/SKILL.md"
+)
+
+
+def test_strict_fails_on_exactly_the_check_diagnostics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    assert main(["check", str(root), "--strict", "--no-elixir"]) == 1
+    expected = capsys.readouterr().out.splitlines()[:-1]
+    assert len(expected) == 2
+    done = build(root, strict=True)
+    assert done.returncode == 1
+    logged = re.findall(r"skillbook: (\S+:\d+: KB\d{3} .*)", done.stderr)
+    assert logged == expected
+
+
+def test_without_strict_a_broken_kb_still_builds(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    done = build(root, strict=False)
+    assert done.returncode == 0, done.stderr
+    skill = page(root, "skills/retry")
+    assert "skillbook-notice" in skill and "KB204" in skill  # the page says what is wrong
+    assert "Retry failed calls with backoff." in skill
+
+
+def test_bad_frontmatter_does_not_break_the_build(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["patterns/backoff.md"] = PATTERN.replace("tags: [resilience]", "tags: resilience")
+    files["skills/timeouts/SKILL.md"] = "---\nname: [unclosed\n---\n# Timeouts\n"
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=False)
+    assert done.returncode == 0, done.stderr
+    assert "KB202" in done.stderr and "KB103" in done.stderr
+    assert (root / "site/skills/timeouts/index.html").is_file()
+    assert build(root, strict=True).returncode == 1
+
+
+def test_this_repository_builds_strict(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    status = (tmp_path / "site/status/index.html").read_text(encoding="utf-8")
+    assert "3 of 10 tasks done" in status
+    assert status.count("— missing") == 27  # 38 planned files, 11 written
+    assert "<svg" in status and "Burn-up: phase 2" in status
+    journal = (tmp_path / "site/sessions/index.html").read_text(encoding="utf-8")
+    assert "2026-01-08" in journal and 'href="2026/2026-01-08-phase2-day1-summary/"' in journal
