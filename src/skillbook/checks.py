@@ -267,11 +267,13 @@ def check_size(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             )
 
 
-def run_checks(kb: KnowledgeBase, *, extra: Iterable[Iterable[Diagnostic]] = ()) -> Report:
+def run_checks(
+    kb: KnowledgeBase, *, extra: Iterable[Iterable[Diagnostic]] = (), rel: Relations | None = None
+) -> Report:
     """Run every check on `kb` and collect a sorted report (`extra`: KB4xx, KB502 results)."""
     from skillbook.status import check_roadmap  # status builds on checks; import late
 
-    rel = relations(kb)
+    rel = rel or relations(kb)
     diagnostics: list[Diagnostic] = []
     for part in (
         check_files(kb),

@@ -28,6 +28,10 @@ _INLINE_LINK = re.compile(
     r"\(\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
+_LINK_MIDDLE = re.compile(r"\]\(")
+_LINK_TAIL = re.compile(
+    r"\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<url><[^>\n]*>|\S+)", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _MD_LINK_TEXT = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\([^)]*\)|\[[^\]]*\])?")
@@ -62,106 +66,109 @@ def _fence_lang(info: str) -> str:
     return info.split(None, 1)[0].lower().lstrip(".") if info else ""
 
 
+# Line patterns start with "\n" (the text is searched with one prepended), which lets the
+# regex engine jump between newlines instead of trying `^` at every character.
+_FENCE_LINE = re.compile(r"\n[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)")
+_ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
+_SETEXT_LINE = re.compile(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _spaces(segment: str) -> str:
+    return "\n".join(" " * len(line) for line in segment.split("\n"))
+
+
 def _blank_code_spans(text: str) -> str:
-    """Replace the content of every code span with spaces, keeping offsets and newlines."""
-    out = list(text)
-    runs = list(_BACKTICKS.finditer(text))
-    i = 0
-    while i < len(runs):
-        opening = runs[i]
-        for j in range(i + 1, len(runs)):
-            closing = runs[j]
-            if len(closing.group()) == len(opening.group()):
-                for k in range(opening.start(), closing.end()):
-                    if out[k] != "\n":
-                        out[k] = " "
-                i = j + 1
-                break
-        else:
-            i += 1
-    return "".join(out)
+    """Replace every code span with spaces, keeping offsets and newlines."""
+    if "`" not in text:
+        return text
+    return _CODE_SPAN.sub(lambda m: _spaces(m.group(0)), text)
+
+
+def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Blank fenced code out of `text`; return it with (content offset, lang, content) per block."""
+    if "```" not in text and "~~~" not in text:
+        return text, []
+    pieces: list[str] = []
+    blocks: list[tuple[int, str, str]] = []
+    pos = 0
+    fence: str | None = None
+    lang = ""
+    block_start = content_start = 0
+    for match in _FENCE_LINE.finditer("\n" + text):  # offsets: start = line start in text
+        marker, info = match.group("fence"), match.group("info")
+        if fence is None:
+            if marker[0] == "`" and "`" in info:
+                continue  # an inline code span such as ```x``` on one line, not a fence
+            fence, lang = marker, _fence_lang(info)
+            block_start, content_start = match.start(), min(match.end(), len(text))
+        elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
+            blocks.append((content_start, lang, text[content_start : max(match.start() - 1, content_start)]))
+            pieces.append(text[pos:block_start])
+            pieces.append(_spaces(text[block_start : match.end() - 1]))
+            pos = match.end() - 1
+            fence = None
+    if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown
+        blocks.append((content_start, lang, text[content_start:]))
+        pieces.append(text[pos:block_start])
+        pieces.append(_spaces(text[block_start:]))
+        pos = len(text)
+    pieces.append(text[pos:])
+    return "".join(pieces), blocks
+
+
+def _line_of(text: str, offset: int, first_line: int) -> int:
+    return first_line + text.count("\n", 0, offset)
 
 
 def scan(body: str, first_line: int) -> Scan:
     """Find links, headings and fenced code blocks in `body`, whose first line is `first_line`."""
-    lines = body.split("\n")
-    kept: list[str] = []
-    headings: list[Heading] = []
-    blocks: list[CodeBlock] = []
-    fence: str | None = None
-    fence_lang = ""
-    fence_start = 0
-    fence_lines: list[str] = []
-    previous_text = False  # the previous line can be the text of a setext heading
-    for index, raw in enumerate(lines):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        number = first_line + index
-        if fence is not None:
-            stripped = line.strip()
+    masked, fenced = _fences(body)
+    blocks = tuple(
+        CodeBlock(lang, _line_of(body, offset, first_line), content.replace("\r\n", "\n"))
+        for offset, lang, content in fenced
+    )
+    found: list[tuple[int, Heading]] = []
+    if "#" in masked:
+        for m in _ATX_LINE.finditer("\n" + masked):
+            line = _line_of(masked, m.start(), first_line)
+            text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
+            found.append((m.start(), _heading(text, line, len(m.group("hashes")))))
+    if "==" in masked or "--" in masked:
+        for m in _SETEXT_LINE.finditer("\n" + masked):
+            if m.start() < 2:
+                continue
+            previous_start = masked.rfind("\n", 0, m.start() - 1) + 1
+            text = masked[previous_start : m.start() - 1].rstrip("\r")
+            stripped = text.lstrip()
             if (
-                stripped.startswith(fence[0])
-                and stripped == fence[0] * len(stripped)
-                and len(stripped) >= len(fence)
+                not stripped
+                or stripped.startswith(("<", ">", "|", "#"))
+                or _SETEXT.match(text)
+                or len(text) - len(stripped) > 3
             ):
-                blocks.append(CodeBlock(fence_lang, fence_start, "\n".join(fence_lines)))
-                fence = None
-            else:
-                fence_lines.append(line)
-            kept.append(" " * len(raw))
-            continue
-        match = _FENCE.match(line)
-        if match and not (match.group("fence")[0] == "`" and "`" in match.group("info")):
-            fence = match.group("fence")
-            fence_lang = _fence_lang(match.group("info"))
-            fence_start = number + 1
-            fence_lines = []
-            kept.append(" " * len(raw))
-            previous_text = False
-            continue
-        kept.append(raw)
-        atx = _ATX.match(line)
-        if atx:
-            headings.append(_heading(atx.group("text") or "", number, len(atx.group("hashes"))))
-            previous_text = False
-            continue
-        setext = _SETEXT.match(line)
-        if setext and previous_text:
-            level = 1 if setext.group("bar")[0] == "=" else 2
-            headings.append(_heading(kept[-2].strip(), number - 1, level))
-            previous_text = False
-            continue
-        previous_text = bool(line.strip()) and not line.lstrip().startswith(("<", ">", "|"))
-    if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown
-        blocks.append(CodeBlock(fence_lang, fence_start, "\n".join(fence_lines)))
-    return Scan(_links("\n".join(kept), first_line), tuple(headings), tuple(blocks))
+                continue
+            level = 1 if m.group("bar")[0] == "=" else 2
+            line = _line_of(masked, previous_start, first_line)
+            found.append((previous_start, _heading(text.strip(), line, level)))
+    found.sort(key=lambda item: item[0])
+    return Scan(_links(masked, first_line), tuple(h for _, h in found), blocks)
 
 
 def mask_code(body: str) -> str:
     """`body` with fenced code and code spans blanked out, every offset unchanged."""
-    lines = body.split("\n")
-    out: list[str] = []
-    fence: str | None = None
-    for raw in lines:
-        line = raw[:-1] if raw.endswith("\r") else raw
-        if fence is not None:
-            stripped = line.strip()
-            if stripped and stripped == fence[0] * len(stripped) and len(stripped) >= len(fence):
-                fence = None
-            out.append(" " * len(raw))
-            continue
-        match = _FENCE.match(line)
-        if match and not (match.group("fence")[0] == "`" and "`" in match.group("info")):
-            fence = match.group("fence")
-            out.append(" " * len(raw))
-            continue
-        out.append(raw)
-    return _blank_code_spans("\n".join(out))
+    return _blank_code_spans(_fences(body)[0])
 
 
 def link_spans(body: str) -> list[tuple[int, int, str]]:
     """(start, end, url) of every inline link or reference definition URL outside code."""
     masked = mask_code(body)
-    spans = [(m.start("url"), m.end("url"), m.group("url")) for m in _INLINE_LINK.finditer(masked)]
+    spans = []
+    for close in _LINK_MIDDLE.finditer(masked):
+        url = _LINK_TAIL.match(masked, close.end())
+        if url is not None and _INLINE_LINK.search(masked, max(0, masked.rfind("\n\n", 0, close.start())), url.end()):
+            spans.append((url.start("url"), url.end("url"), url.group("url")))
     spans.extend((m.start("url"), m.end("url"), m.group("url")) for m in _REF_DEF.finditer(masked))
     return sorted(spans)
 
@@ -176,29 +183,45 @@ def _heading(text: str, line: int, level: int) -> Heading:
     return Heading(text.strip(), line, level, custom_id)
 
 
+def _inline_links(text: str) -> list[tuple[int, str, bool]]:
+    """(offset, url, image) of inline links: found from each `](`, the rare part of a link."""
+    found = []
+    for close in _LINK_MIDDLE.finditer(text):
+        line_start = text.rfind("\n\n", 0, close.start()) + 1
+        opening = close.start()
+        depth = 0
+        while opening > line_start:  # find the `[` that opens this link text
+            opening -= 1
+            ch = text[opening]
+            if ch == "]":
+                depth += 1
+            elif ch == "[":
+                if depth == 0:
+                    break
+                depth -= 1
+        else:
+            continue
+        url = _LINK_TAIL.match(text, close.end())
+        if url is None:
+            continue
+        image = opening > 0 and text[opening - 1] == "!"
+        found.append((opening - image, url.group("url"), image))
+    return found
+
+
 def _links(text: str, first_line: int) -> tuple[RawLink, ...]:
+    if "](" not in text and "]:" not in text:
+        return ()
     text = _blank_code_spans(text)
-    starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-
-    def line_at(offset: int) -> int:
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return first_line + lo
-
     found = [
-        (m.start(), RawLink(m.group("url").strip("<>"), line_at(m.start()), bool(m.group("bang"))))
-        for m in _INLINE_LINK.finditer(text)
+        (offset, RawLink(url.strip("<>"), _line_of(text, offset, first_line), image))
+        for offset, url, image in _inline_links(text)
     ]
-    found.extend(
-        (m.start("url"), RawLink(m.group("url").strip("<>"), line_at(m.start("url")), False))
-        for m in _REF_DEF.finditer(text)
-    )
+    if "]:" in text:
+        found.extend(
+            (m.start("url"), RawLink(m.group("url").strip("<>"), _line_of(text, m.start("url"), first_line), False))
+            for m in _REF_DEF.finditer(text)
+        )
     found.sort(key=lambda item: item[0])
     return tuple(link for _, link in found)
 

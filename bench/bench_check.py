@@ -1,0 +1,92 @@
+"""`skillbook check` on a large synthetic knowledge base, against two baselines, in one run.
+
+(a) a bare loop that only reads every file and parses its frontmatter with the C YAML loader:
+    the floor for any tool that must read the files;
+(b) the reference validator `skills_ref.validate` over the same skills, in one process.
+
+    python -m bench.bench_check [--skills 2500 --patterns 7500] [--repeat 3]
+
+KB502 (Elixir parsing) is measured separately: it runs one external process per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from bench.generate import generate
+from skillbook import elixir
+from skillbook.loader import load
+from skillbook.pipeline import analyse
+
+
+def bare_loop(root: Path) -> int:
+    """Read every file and parse its frontmatter with CSafeLoader; nothing else."""
+    count = 0
+    for path in list(root.glob("skills/*/SKILL.md")) + list(root.glob("patterns/*.md")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            end = text.find("\n---\n", 4)
+            yaml.load(text[4:end], Loader=yaml.CSafeLoader)
+        count += 1
+    return count
+
+
+def reference(root: Path) -> int:
+    from skills_ref import validate
+
+    bad = 0
+    for folder in sorted((root / "skills").iterdir()):
+        bad += bool(validate(folder))
+    return bad
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skills", type=int, default=2500)
+    parser.add_argument("--patterns", type=int, default=7500)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = generate(root, args.skills, args.patterns)
+        bare_loop(root)  # warm the page cache for everyone
+        check_best, check_median = best_of(args.repeat, lambda: analyse(root, check_elixir=False))
+        bare_best, bare_median = best_of(args.repeat, lambda: bare_loop(root))
+        ref_best, ref_median = best_of(args.repeat, lambda: reference(root))
+        kb = load(root)
+        start = time.perf_counter()
+        result = elixir.check_elixir(kb.documents())
+        elixir_time = time.perf_counter() - start
+    per_skill_ours = check_best / files  # every file, skills and patterns alike
+    per_skill_ref = ref_best / args.skills
+    print(f"files: {files} ({args.skills} skills, {args.patterns} patterns), best of {args.repeat}")
+    print(f"skillbook check (no KB502):   {check_best:7.3f} s  (median {check_median:.3f})")
+    print(f"(a) read + C YAML loop:       {bare_best:7.3f} s  (median {bare_median:.3f})")
+    print(f"(b) skills_ref.validate:      {ref_best:7.3f} s  for {args.skills} skills (median {ref_median:.3f})")
+    print(f"check / bare loop:            {check_best / bare_best:7.2f}x   (target <= 2x)")
+    print(f"per file: skillbook {per_skill_ours * 1e6:.0f} us, skills-ref {per_skill_ref * 1e6:.0f} us per skill")
+    print(f"skills-ref / skillbook per skill: {per_skill_ref / per_skill_ours:6.1f}x   (target >= 10x)")
+    if result.skipped:
+        print(f"KB502: skipped ({result.skipped})")
+    else:
+        print(f"KB502: {result.blocks} elixir blocks parsed in one process in {elixir_time:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
