@@ -78,10 +78,16 @@ def main() -> None:
     print(f"files: {files} ({args.skills} skills, {args.patterns} patterns), best of {args.repeat}")
     print(f"skillbook check (no KB502):   {check_best:7.3f} s  (median {check_median:.3f})")
     print(f"(a) read + C YAML loop:       {bare_best:7.3f} s  (median {bare_median:.3f})")
-    print(f"(b) skills_ref.validate:      {ref_best:7.3f} s  for {args.skills} skills (median {ref_median:.3f})")
+    print(
+        f"(b) skills_ref.validate:      {ref_best:7.3f} s  for {args.skills} skills (median {ref_median:.3f})"
+    )
     print(f"check / bare loop:            {check_best / bare_best:7.2f}x   (target <= 2x)")
-    print(f"per file: skillbook {per_skill_ours * 1e6:.0f} us, skills-ref {per_skill_ref * 1e6:.0f} us per skill")
-    print(f"skills-ref / skillbook per skill: {per_skill_ref / per_skill_ours:6.1f}x   (target >= 10x)")
+    print(
+        f"per file: skillbook {per_skill_ours * 1e6:.0f} us, skills-ref {per_skill_ref * 1e6:.0f} us per skill"
+    )
+    print(
+        f"skills-ref / skillbook per skill: {per_skill_ref / per_skill_ours:6.1f}x   (target >= 10x)"
+    )
     if result.skipped:
         print(f"KB502: skipped ({result.skipped})")
     else:

@@ -15,12 +15,50 @@ import argparse
 import random
 from pathlib import Path
 
-WORDS = (
-    "process supervisor node cluster message mailbox timeout retry backoff circuit breaker "
-    "bulkhead pool queue latency throughput partition replica leader election registry state "
-    "memory binary scheduler reduction telemetry trace profile benchmark cache invalidation "
-    "request response failure recovery isolation degradation fallback window rate limit"
-).split()
+WORDS = [
+    "process",
+    "supervisor",
+    "node",
+    "cluster",
+    "message",
+    "mailbox",
+    "timeout",
+    "retry",
+    "backoff",
+    "circuit",
+    "breaker",
+    "bulkhead",
+    "pool",
+    "queue",
+    "latency",
+    "throughput",
+    "partition",
+    "replica",
+    "leader",
+    "election",
+    "registry",
+    "state",
+    "memory",
+    "binary",
+    "scheduler",
+    "reduction",
+    "telemetry",
+    "trace",
+    "profile",
+    "benchmark",
+    "cache",
+    "invalidation",
+    "request",
+    "response",
+    "failure",
+    "recovery",
+    "isolation",
+    "degradation",
+    "fallback",
+    "window",
+    "rate",
+    "limit",
+]
 
 
 def sentence(rng: random.Random, n: int = 14) -> str:
@@ -47,7 +85,9 @@ end"""
 
 
 def skill_text(rng: random.Random, i: int, pattern_ids: list[str]) -> str:
-    links = "\n".join(f"- [{p.replace('_', ' ').title()}](../../patterns/{p}.md)" for p in pattern_ids)
+    links = "\n".join(
+        f"- [{p.replace('_', ' ').title()}](../../patterns/{p}.md)" for p in pattern_ids
+    )
     body = [
         f"# Skill {i}",
         "## When to use",
@@ -56,7 +96,9 @@ def skill_text(rng: random.Random, i: int, pattern_ids: list[str]) -> str:
         paragraph(rng, 9),
         "## Decision guide",
         "| Option | When | Trade-off |\n| --- | --- | --- |\n"
-        + "\n".join(f"| {rng.choice(WORDS)} | {sentence(rng, 6)} | {sentence(rng, 6)} |" for _ in range(4)),
+        + "\n".join(
+            f"| {rng.choice(WORDS)} | {sentence(rng, 6)} | {sentence(rng, 6)} |" for _ in range(4)
+        ),
         "## DO",
         "\n".join(f"- {sentence(rng, 10)}" for _ in range(5)),
         "## DON'T",
@@ -68,7 +110,7 @@ def skill_text(rng: random.Random, i: int, pattern_ids: list[str]) -> str:
     ]
     front = (
         f"---\nname: skill-{i:05d}\ndescription: {sentence(rng, 20)} Use when {sentence(rng, 8).lower()}\n"
-        f"metadata:\n  tags: \"{rng.choice(WORDS)}, {rng.choice(WORDS)}\"\n---\n"
+        f'metadata:\n  tags: "{rng.choice(WORDS)}, {rng.choice(WORDS)}"\n---\n'
     )
     return front + "\n\n".join(body) + "\n"
 
@@ -83,7 +125,7 @@ def pattern_text(rng: random.Random, pid: str, users: list[int]) -> str:
         paragraph(rng, 6),
         "```elixir\n" + CODE.format(n=pid.title().replace("_", "")) + "\n```",
         "## Testing",
-        "```elixir\ndefmodule BenchTest do\n  use ExUnit.Case\n  test \"works\", do: assert 1 + 1 == 2\nend\n```",
+        '```elixir\ndefmodule BenchTest do\n  use ExUnit.Case\n  test "works", do: assert 1 + 1 == 2\nend\n```',
         "## DO",
         "\n".join(f"- {sentence(rng, 9)}" for _ in range(4)),
         "## DON'T",

@@ -56,6 +56,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Create a skill, pattern or session log from its template."""
+    from skillbook import scaffold
+
+    root = _root(args.root)
+    layout = read_layout(root)
+    if args.kind == "skill":
+        created = scaffold.new_skill(root, layout, args.name, args.description)
+    elif args.kind == "pattern":
+        created = scaffold.new_pattern(root, layout, args.name, args.title)
+    else:
+        created = scaffold.new_session(root, layout, args.date, args.phase, args.slug)
+    print(f"created {created.path.relative_to(root).as_posix()}: now {created.next_step}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `skillbook` command."""
     parser = _Parser(
@@ -77,6 +93,26 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
     status.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     status.set_defaults(func=cmd_status)
+
+    new = commands.add_parser("new", help="create a skill, pattern or session log from a template")
+    kinds = new.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    skill = kinds.add_parser("skill", help="skills/NAME/SKILL.md")
+    skill.add_argument("name", help="lowercase words joined by '-', e.g. circuit-breakers")
+    skill.add_argument("--description", help="what the skill does and when to use it")
+    pattern = kinds.add_parser("pattern", help="patterns/ID.md")
+    pattern.add_argument(
+        "name", metavar="id", help="lowercase words joined by '_', e.g. circuit_breaker"
+    )
+    pattern.add_argument("--title", help="the pattern's title")
+    session = kinds.add_parser("session", help="sessions/YYYY/YYYY-MM-DD-SLUG.md")
+    session.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    session.add_argument("--phase", type=int, help="roadmap phase (default: the last one)")
+    session.add_argument(
+        "--slug", default="session", help="words for the file name (default: session)"
+    )
+    for sub in (skill, pattern, session):
+        sub.add_argument("--root", default=".", help="the repository root (default: .)")
+        sub.set_defaults(func=cmd_new)
     return parser
 
 

@@ -104,7 +104,9 @@ def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
             fence, lang = marker, _fence_lang(info)
             block_start, content_start = match.start(), min(match.end(), len(text))
         elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
-            blocks.append((content_start, lang, text[content_start : max(match.start() - 1, content_start)]))
+            blocks.append(
+                (content_start, lang, text[content_start : max(match.start() - 1, content_start)])
+            )
             pieces.append(text[pos:block_start])
             pieces.append(_spaces(text[block_start : match.end() - 1]))
             pos = match.end() - 1
@@ -167,7 +169,9 @@ def link_spans(body: str) -> list[tuple[int, int, str]]:
     spans = []
     for close in _LINK_MIDDLE.finditer(masked):
         url = _LINK_TAIL.match(masked, close.end())
-        if url is not None and _INLINE_LINK.search(masked, max(0, masked.rfind("\n\n", 0, close.start())), url.end()):
+        if url is not None and _INLINE_LINK.search(
+            masked, max(0, masked.rfind("\n\n", 0, close.start())), url.end()
+        ):
             spans.append((url.start("url"), url.end("url"), url.group("url")))
     spans.extend((m.start("url"), m.end("url"), m.group("url")) for m in _REF_DEF.finditer(masked))
     return sorted(spans)
@@ -219,7 +223,12 @@ def _links(text: str, first_line: int) -> tuple[RawLink, ...]:
     ]
     if "]:" in text:
         found.extend(
-            (m.start("url"), RawLink(m.group("url").strip("<>"), _line_of(text, m.start("url"), first_line), False))
+            (
+                m.start("url"),
+                RawLink(
+                    m.group("url").strip("<>"), _line_of(text, m.start("url"), first_line), False
+                ),
+            )
             for m in _REF_DEF.finditer(text)
         )
     found.sort(key=lambda item: item[0])

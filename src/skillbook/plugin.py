@@ -49,7 +49,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.skill_pages: dict[str, Skill] = {}
         self.pattern_pages: dict[str, Pattern] = {}
         self.problems: dict[str, list[Diagnostic]] = {}
-        self.src_of: dict[str, str] = {}
+        self.src_of: dict[str, str] = {}  # repo path -> site (src) path
+        self.repo_of: dict[str, str] = {}  # site (src) path -> repo path
+        self.renderer: Renderer | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -94,6 +96,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 self.src_of[posixpath.join(self.docs_rel, file.src_uri)] = file.src_uri
             else:  # knowledge-base files and generated pages: the site path is the repo path
                 self.src_of.setdefault(file.src_uri, file.src_uri)
+        self.repo_of = {src: repo for repo, src in self.src_of.items()}
         if config.nav is None and self.config.nav:
             config.nav = self._nav(files)
         return files
@@ -129,7 +132,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         assert self.analysis is not None and self.env is not None
-        renderer = Renderer(self.analysis, self.env)
+        renderer = self.renderer = Renderer(self.analysis, self.env)
         pages = {
             f"{self.layout.skills_dir}/index.md": lambda page: renderer.skills_index(page),
             f"{self.layout.patterns_dir}/index.md": lambda page: renderer.patterns_index(page),
@@ -167,9 +170,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         nav.append({"Sessions": [f"{layout.sessions_dir}/index.md"] + [s.path for s in sessions]})
         sections: dict[str, list[str]] = defaultdict(list)
         for file in files.documentation_pages():
-            if file.generated_by is not None or file.src_uri not in self.src_of.values():
+            repo = self.repo_of.get(file.src_uri, "")
+            if file.generated_by is not None or not repo:
                 continue
-            repo = next((r for r, s in self.src_of.items() if s == file.src_uri), "")
             if not repo.startswith(self.docs_rel + "/") or file.src_uri == "index.md":
                 continue
             top, _, rest = file.src_uri.partition("/")
@@ -187,8 +190,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if not self.config.enabled or self.analysis is None or self.env is None:
             return markdown
         src = page.file.src_uri
-        renderer = Renderer(self.analysis, self.env)
-        repo_path = next((r for r, s in self.src_of.items() if s == src), src)
+        renderer = self.renderer or Renderer(self.analysis, self.env)
+        repo_path = self.repo_of.get(src, src)
         markdown = rewrite_links(
             markdown,
             page_repo_path=repo_path,
@@ -254,6 +257,19 @@ def _layout(options: SkillbookConfig, root: Path) -> Layout:
         values[name] = value
     values.setdefault("roadmap", f"{values.get('sessions_dir', 'sessions')}/roadmap.yml")
     return Layout(**values)
+
+
+def _after_title(markdown: str, block: str) -> str:
+    """Insert `block` after the page's leading `# title` (MkDocs takes the title from it)."""
+    if not block:
+        return markdown
+    stripped = markdown.lstrip("\n")
+    if stripped.startswith("# "):
+        end = stripped.find("\n")
+        if end < 0:
+            return stripped + "\n\n" + block
+        return stripped[: end + 1] + "\n" + block + stripped[end + 1 :]
+    return block + markdown
 
 
 def _log_report(analysis: Analysis) -> None:

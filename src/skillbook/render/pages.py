@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +60,17 @@ def task_anchor(task_id: str) -> str:
     return "task-" + "".join(c if c.isalnum() else "-" for c in task_id)
 
 
-@dataclass(frozen=True, slots=True)
 class Renderer:
     """Renders every generated page of one analysis."""
 
-    analysis: Analysis
-    env: jinja2.Environment
+    def __init__(self, analysis: Analysis, env: jinja2.Environment) -> None:
+        self.analysis = analysis
+        self.env = env
+        self._skills_by_path: Mapping[str, Skill] = {s.path: s for s in analysis.kb.skills}
+        self._patterns_by_path: Mapping[str, Pattern] = {p.path: p for p in analysis.kb.patterns}
+        self._error_paths = frozenset(
+            d.path for d in analysis.report.diagnostics if d.severity is Severity.ERROR
+        )
 
     def _skill(self, skill: Skill, page: str) -> dict[str, Any]:
         return {
@@ -90,16 +94,6 @@ class Renderer:
                 for s in self.analysis.relations.used_by.get(pattern.path, ())
             ],
         }
-
-    @property
-    def _skills_by_path(self) -> Mapping[str, Skill]:
-        return {s.path: s for s in self.analysis.kb.skills}
-
-    @property
-    def _error_paths(self) -> frozenset[str]:
-        return frozenset(
-            d.path for d in self.analysis.report.diagnostics if d.severity is Severity.ERROR
-        )
 
     def _intro(self, section: str) -> str:
         doc = self.analysis.kb.intros.get(section)
@@ -137,7 +131,7 @@ class Renderer:
     def skill_relations(self, skill: Skill) -> str:
         """The Markdown appended to a skill's page: its patterns and related skills."""
         page = skill.path
-        patterns = {p.path: p for p in self.analysis.kb.patterns}
+        patterns = self._patterns_by_path
         skills = self._skills_by_path
         rels = self.analysis.relations
         return self.env.get_template("skill_relations.md.j2").render(
