@@ -85,7 +85,9 @@ GOOD = {
 def build(root: Path, *, strict: bool) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     args = [sys.executable, "-m", "mkdocs", "build", "-q" if not strict else "--strict"]
-    return subprocess.run(args, cwd=root, capture_output=True, text=True, env=env, check=False, timeout=300)
+    return subprocess.run(
+        args, cwd=root, capture_output=True, text=True, env=env, check=False, timeout=300
+    )
 
 
 def page(root: Path, url: str) -> str:
@@ -101,7 +103,15 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_pages_at_their_urls(good_site: Path) -> None:
-    for url in ["skills/retry", "skills/timeouts", "patterns/backoff", "skills", "patterns", "status", "sessions"]:
+    for url in [
+        "skills/retry",
+        "skills/timeouts",
+        "patterns/backoff",
+        "skills",
+        "patterns",
+        "status",
+        "sessions",
+    ]:
         assert (good_site / "site" / url / "index.html").is_file(), url
     assert (good_site / "site/skills/retry/references/notes/index.html").is_file()
     assert (good_site / "site/skills/retry/scripts/check.sh").read_text() == "#!/bin/sh\necho ok\n"
@@ -140,8 +150,12 @@ def test_catalogues(good_site: Path) -> None:
 
 
 def test_edit_urls_point_at_sources(good_site: Path) -> None:
-    assert 'href="https://github.com/acme/kb/edit/main/skills/retry/SKILL.md"' in page(good_site, "skills/retry")
-    assert 'href="https://github.com/acme/kb/edit/main/patterns/backoff.md"' in page(good_site, "patterns/backoff")
+    assert 'href="https://github.com/acme/kb/edit/main/skills/retry/SKILL.md"' in page(
+        good_site, "skills/retry"
+    )
+    assert 'href="https://github.com/acme/kb/edit/main/patterns/backoff.md"' in page(
+        good_site, "patterns/backoff"
+    )
     assert 'href="https://github.com/acme/kb/edit/main/docs/guide.md"' in page(good_site, "guide")
 
 
@@ -152,7 +166,11 @@ def test_tags_page_lists_skills_and_patterns(good_site: Path) -> None:
 
 def test_search_index_has_every_entry(good_site: Path) -> None:
     index = (good_site / "site/search/search_index.json").read_text(encoding="utf-8")
-    for location in ['"location":"skills/retry/"', '"location":"patterns/backoff/"', '"location":"skills/timeouts/"']:
+    for location in [
+        '"location":"skills/retry/"',
+        '"location":"patterns/backoff/"',
+        '"location":"skills/timeouts/"',
+    ]:
         assert location in index
 
 
@@ -162,7 +180,9 @@ BROKEN["skills/retry/SKILL.md"] = SKILL.replace("name: retry", "name: retries").
 )
 
 
-def test_strict_fails_on_exactly_the_check_diagnostics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_fails_on_exactly_the_check_diagnostics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = write_tree(tmp_path, BROKEN)
     assert main(["check", str(root), "--strict", "--no-elixir"]) == 1
     expected = capsys.readouterr().out.splitlines()[:-1]

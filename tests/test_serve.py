@@ -45,7 +45,9 @@ def wait_for(url: str, needle: str, deadline: float) -> str:
 
 def test_serve_rebuilds_on_knowledge_base_edits(tmp_path: Path) -> None:
     files = dict(GOOD)
-    files["skills/timeouts/SKILL.md"] = TIMEOUTS.replace("See [Backoff](../../patterns/backoff.md).", "No links yet.")
+    files["skills/timeouts/SKILL.md"] = TIMEOUTS.replace(
+        "See [Backoff](../../patterns/backoff.md).", "No links yet."
+    )
     root = write_tree(tmp_path, files)
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -68,7 +70,9 @@ def test_serve_rebuilds_on_knowledge_base_edits(tmp_path: Path) -> None:
         wait_for(base + "patterns/backoff/", "The formula, capped", deadline)
 
         skill = root / "skills/timeouts/SKILL.md"
-        skill.write_text(skill.read_text().replace("No links yet.", "See [Backoff](../../patterns/backoff.md)."))
+        skill.write_text(
+            skill.read_text().replace("No links yet.", "See [Backoff](../../patterns/backoff.md).")
+        )
         # the nav links every skill on every page; the description is only in the backlinks
         after = wait_for(base + "patterns/backoff/", "Bound every remote call", deadline)
         assert 'href="../../skills/timeouts/"' in after.split('id="skillbook-used-by"', 1)[1]
