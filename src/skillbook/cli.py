@@ -72,6 +72,31 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every skill as a self-contained Agent Skill folder and zip."""
+    from skillbook.export import build_bundles, problems_of
+    from skillbook.layout import read_site
+    from skillbook.loader import load
+
+    root = _root(args.root)
+    site_url, docs_dir = read_site(root)
+    site_url = args.site_url if args.site_url is not None else site_url
+    kb = load(root, read_layout(root))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir)
+    for bundle in bundles:
+        folder = bundle.write(out)
+        (out / f"{bundle.name}.zip").write_bytes(bundle.zip_bytes())
+        copied = len(bundle.copied)
+        print(
+            f"{folder.as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, {copied} copied in"
+        )
+    for problem in problems_of(bundles):
+        print(problem, file=sys.stderr)
+    return EXIT_PROBLEMS if problems_of(bundles) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `skillbook` command."""
     parser = _Parser(
@@ -113,6 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (skill, pattern, session):
         sub.add_argument("--root", default=".", help="the repository root (default: .)")
         sub.set_defaults(func=cmd_new)
+
+    export = commands.add_parser(
+        "export", help="write installable skill bundles (folders and zips)"
+    )
+    export.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
+    export.add_argument("--out", required=True, help="folder to write the bundles into")
+    export.add_argument(
+        "--site-url",
+        help="base URL for links that leave a bundle (default: site_url of mkdocs.yml; '' for none)",
+    )
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -42,6 +42,29 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _read_config(root: Path) -> dict[str, Any] | None:
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        return None
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SkillbookError(
+            f"{config_file}: cannot be read as YAML: {exc}".splitlines()[0]
+        ) from exc
+    if not isinstance(config, dict):
+        raise SkillbookError(f"{config_file}: must be a mapping of settings")
+    return config
+
+
+def read_site(root: Path) -> tuple[str | None, str]:
+    """`site_url` and `docs_dir` from `root/mkdocs.yml` (None and "docs" by default)."""
+    config = _read_config(root) or {}
+    site_url = config.get("site_url")
+    docs_dir = config.get("docs_dir") or "docs"
+    return (site_url if isinstance(site_url, str) and site_url else None), str(docs_dir).strip("/")
+
+
 def read_layout(root: Path) -> Layout:
     """The layout configured in `root/mkdocs.yml`, else the defaults."""
     config_file = root / "mkdocs.yml"

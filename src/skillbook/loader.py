@@ -256,9 +256,10 @@ def _walk_files(root: Path, folder: str) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not _is_hidden(d))
         rel = Path(dirpath).relative_to(root).as_posix()
+        prefix = "" if rel == "." else f"{rel}/"
         for name in sorted(filenames):
             if not name.startswith("."):
-                yield f"{rel}/{name}"
+                yield f"{prefix}{name}"
 
 
 def load(
@@ -281,7 +282,11 @@ def load(
         return read_document(root, path, missing_frontmatter=missing, cache=cache)
 
     skills_dir = layout.skills_dir.strip("/")
-    if (root / skills_dir).is_dir():
+    if (root / "SKILL.md").is_file() and not (root / skills_dir).is_dir():
+        # a single skill folder (an installed skill, or an exported bundle) checked on its own
+        skills.append(_skill(read("SKILL.md", Severity.ERROR), root.resolve().name))
+        assets.extend(f for f in _walk_files(root, ".") if f != "SKILL.md")
+    elif (root / skills_dir).is_dir():
         for entry in sorted(os.listdir(root / skills_dir)):
             rel = f"{skills_dir}/{entry}"
             if _is_hidden(entry):

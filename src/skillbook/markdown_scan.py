@@ -163,6 +163,48 @@ def mask_code(body: str) -> str:
     return _blank_code_spans(_fences(body)[0])
 
 
+@dataclass(frozen=True, slots=True)
+class LinkSpan:
+    """Where a link sits in a text: the whole link, its text, and its URL."""
+
+    start: int  # of `[` (or `!` for an image), or of the URL for a reference definition
+    end: int
+    text: str  # link text or image alt; "" for a reference definition
+    url_start: int
+    url_end: int
+    url: str
+    definition: bool = False
+
+
+def links_in(body: str) -> list[LinkSpan]:
+    """Every inline link and reference definition outside code, in order."""
+    masked = mask_code(body)
+    spans = []
+    for offset, url, image in _inline_links(masked):
+        opening = offset + image
+        close = masked.find("](", opening)
+        tail = _LINK_TAIL.match(masked, close + 2)
+        if tail is None:
+            continue
+        spans.append(
+            LinkSpan(
+                offset,
+                tail.end(),
+                body[opening + 1 : close],
+                tail.start("url"),
+                tail.end("url"),
+                url,
+            )
+        )
+    for m in _REF_DEF.finditer(masked):
+        line_end = masked.find("\n", m.end())
+        end = len(masked) if line_end < 0 else line_end
+        spans.append(
+            LinkSpan(m.start(), end, "", m.start("url"), m.end("url"), m.group("url"), True)
+        )
+    return sorted(spans, key=lambda s: s.start)
+
+
 def link_spans(body: str) -> list[tuple[int, int, str]]:
     """(start, end, url) of every inline link or reference definition URL outside code."""
     masked = mask_code(body)

@@ -16,9 +16,11 @@ from mkdocs.structure.files import File, Files
 from skillbook.config import SkillbookConfig
 from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
+from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.loader import DocumentCache
 from skillbook.model import Layout, Pattern, Skill
 from skillbook.pipeline import Analysis, analyse
+from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Renderer, environment
 from skillbook.site_links import rewrite_links
 
@@ -143,8 +145,31 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, content=render(src)))
         css = (Path(__file__).parent / "templates" / "skillbook.css").read_text(encoding="utf-8")
-        if files.get_file_from_path(CSS_PATH) is None:
-            files.append(File.generated(config, CSS_PATH, content=css))
+        extra: dict[str, str | bytes] = {CSS_PATH: css}
+        docs = self.docs_rel
+        site_url = config.site_url or None
+        extra["catalog.json"] = catalog_json(self.analysis, site_url=site_url, docs_dir=docs)
+        extra["llms.txt"] = llms_txt(
+            self.analysis,
+            title=config.site_name,
+            summary=config.site_description,
+            site_url=site_url,
+            docs_dir=docs,
+        )
+        extra["llms-full.txt"] = llms_full_txt(self.analysis, title=config.site_name)
+        for schema in sorted((Path(__file__).parent / "schemas").glob("*.json")):
+            extra[f"schemas/{schema.name}"] = schema.read_bytes()
+        bundles = build_bundles(self.analysis.kb, site_url=site_url, docs_dir=docs)
+        for bundle in bundles:
+            skill_dir = posixpath.dirname(
+                next(s.path for s in self.analysis.kb.skills if s.name == bundle.name)
+            )
+            extra[f"{skill_dir}/{bundle.name}.zip"] = bundle.zip_bytes()
+        for problem in problems_of(bundles):
+            log.warning("%s", problem)
+        for path, content in extra.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content))
 
     def _nav(self, files: Files) -> list[Any]:
         assert self.analysis is not None
@@ -205,6 +230,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             notice = renderer.notice(self.problems[repo_path])
         if src in self.skill_pages:
             skill = self.skill_pages[src]
+            markdown = _after_title(markdown, renderer.download(skill, config.site_url or None))
             page.meta["tags"] = list(skill.tags)
             page.meta.setdefault("description", skill.description)
             return notice + markdown + "\n" + renderer.skill_relations(skill)
@@ -227,6 +253,19 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             blob = urljoin(base, "blob/" + edit_uri[len("edit/") :])
             return urljoin(blob.rstrip("/") + "/", posixpath.relpath(path, self.docs_rel))
         return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Publish each skill's and pattern's raw Markdown beside its page, for machine readers."""
+        if not self.config.enabled or self.analysis is None:
+            return
+        kb = self.analysis.kb
+        for path in [s.path for s in kb.skills] + [p.path for p in kb.patterns]:
+            url = page_url(kb, path, self.docs_rel)
+            if url is None:
+                continue
+            target = Path(config.site_dir) / url / RAW_NAME
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((self.root / path).read_bytes())
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

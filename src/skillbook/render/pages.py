@@ -151,6 +151,16 @@ class Renderer:
             task=self._task(self.analysis.status.task_of.get(page), page),
         )
 
+    def download(self, skill: Skill, site_url: str | None) -> str:
+        """The "Download skill" button and one-line install command of a skill page."""
+        zip_name = f"{skill.name}.zip"
+        base = (
+            (site_url.rstrip("/") + "/" + posixpath.dirname(skill.path) + "/") if site_url else None
+        )
+        return self.env.get_template("download.md.j2").render(
+            name=skill.name, zip_name=zip_name, zip_url=(base + zip_name) if base else None
+        )
+
     def notice(self, diagnostics: Iterable[Diagnostic]) -> str:
         """The notice at the top of a page whose source has problems."""
         items = list(diagnostics)

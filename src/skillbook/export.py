@@ -1,0 +1,231 @@
+"""Self-contained Agent Skill bundles: a skill plus copies of the patterns it links.
+
+An Agent Skill installed on its own can only rely on files inside its folder, while a skill in
+the knowledge base links shared patterns in `patterns/`. A bundle copies every pattern the
+skill reaches (patterns linking patterns included) into `references/`, rewrites the links to
+point inside the bundle, and turns links to anything else into links to the published site,
+or into plain text when there is no site URL. What cannot be resolved is reported.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from skillbook.diagnostics import Diagnostic, Severity, diagnostic
+from skillbook.markdown_scan import links_in
+from skillbook.model import KnowledgeBase, Skill
+
+REFERENCES = "references"
+_EXTERNAL = ("http:", "https:", "mailto:", "ftp:", "data:", "tel:", "#", "//")
+# fixed timestamp: the same knowledge base gives byte-identical zips
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """One skill as an installable folder: bundle-relative path to bytes."""
+
+    name: str
+    files: dict[str, bytes]
+    copied: dict[str, str]  # repo path -> bundle path, for files from outside the skill folder
+    problems: tuple[Diagnostic, ...] = field(default=())
+
+    def zip_bytes(self) -> bytes:
+        """The bundle as a zip whose entries sit under `<name>/`."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(self.files):
+                info = zipfile.ZipInfo(f"{self.name}/{path}", date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, self.files[path])
+        return buffer.getvalue()
+
+    def write(self, out: Path) -> Path:
+        """Write the bundle as the folder `out/<name>/`; returns it."""
+        folder = out / self.name
+        for path, data in self.files.items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return folder
+
+
+def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str | None:
+    """The site-relative URL of a published repo file (directory URLs), if it has a page."""
+    layout = kb.layout
+    if repo_path.endswith("/SKILL.md") and repo_path.startswith(layout.skills_dir + "/"):
+        return posixpath.dirname(repo_path) + "/"
+    if repo_path.endswith(".md"):
+        for folder in (layout.patterns_dir, layout.sessions_dir, layout.skills_dir):
+            if repo_path.startswith(folder + "/"):
+                return repo_path[:-3] + "/"
+        if repo_path.startswith(docs_dir + "/"):
+            inner = repo_path[len(docs_dir) + 1 : -3]
+            if inner == "index" or inner.endswith("/index"):
+                return inner[: -len("index")]
+            return inner + "/"
+        return None
+    for folder in (layout.skills_dir, layout.patterns_dir):
+        if repo_path.startswith(folder + "/"):
+            return repo_path
+    return None
+
+
+class _Builder:
+    def __init__(
+        self, kb: KnowledgeBase, skill: Skill, site_url: str | None, docs_dir: str
+    ) -> None:
+        self.kb = kb
+        self.skill = skill
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
+        self.docs_dir = docs_dir
+        self.folder = posixpath.dirname(skill.path)
+        self.patterns_dir = kb.layout.patterns_dir.strip("/") + "/"
+        self.bundle_of: dict[str, str] = {}  # repo path -> bundle path
+        self.problems: list[Diagnostic] = []
+
+    def own_files(self) -> list[str]:
+        prefix = self.folder + "/"
+        return [self.skill.path] + [a for a in self.kb.assets if a.startswith(prefix)]
+
+    def target_of(self, source: str, url: str) -> tuple[str, str] | None:
+        """(repo path, '#anchor' or '') of a relative link, or None when it is not one."""
+        if url.lower().startswith(_EXTERNAL) or "://" in url or url.startswith("/"):
+            return None
+        path, hash_, anchor = url.partition("#")
+        path = unquote(path.split("?", 1)[0])
+        if not path:
+            return None
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        if resolved.startswith("../"):
+            return None
+        return resolved, f"{hash_}{anchor}"
+
+    def place(self, repo_path: str) -> str:
+        """The bundle path of a copied file: references/<path under patterns/>."""
+        inner = repo_path[len(self.patterns_dir) :]
+        candidate = f"{REFERENCES}/{inner}"
+        taken = set(self.bundle_of.values())
+        if candidate in taken:
+            candidate = f"{REFERENCES}/kb-{inner}"
+        return candidate
+
+    def collect(self) -> None:
+        """Bundle paths for the skill's own files and every pattern file they reach."""
+        for path in self.own_files():
+            self.bundle_of[path] = posixpath.relpath(path, self.folder)
+        queue = deque(p for p in self.bundle_of if p.endswith(".md"))
+        while queue:
+            source = queue.popleft()
+            text = self.read_text(source)
+            if text is None:
+                continue
+            for span in links_in(text):
+                found = self.target_of(source, span.url)
+                if found is None:
+                    continue
+                target = found[0]
+                if target in self.bundle_of or not target.startswith(self.patterns_dir):
+                    continue
+                if not (self.kb.root / target).is_file():
+                    continue
+                self.bundle_of[target] = self.place(target)
+                if target.endswith(".md"):
+                    queue.append(target)
+
+    def read_text(self, repo_path: str) -> str | None:
+        try:
+            return (self.kb.root / repo_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def rewrite(self, source: str, text: str) -> str:
+        """Point links at bundle files, the site, or plain text; report what is missing."""
+        here = posixpath.dirname(self.bundle_of[source])
+        out: list[str] = []
+        pos = 0
+        for span in links_in(text):
+            found = self.target_of(source, span.url)
+            if found is None:
+                continue
+            target, anchor = found
+            line = text.count("\n", 0, span.start) + 1
+            if target in self.bundle_of:
+                new_url = posixpath.relpath(self.bundle_of[target], here or ".") + anchor
+                out.append(text[pos : span.url_start] + new_url)
+                pos = span.url_end
+                continue
+            exists = (self.kb.root / target).exists()
+            url = page_url(self.kb, target, self.docs_dir) if exists else None
+            if not exists:
+                self.problems.append(
+                    diagnostic(
+                        source,
+                        line,
+                        "KB301",
+                        f"bundle '{self.skill.name}': link '{span.url}' points to {target}, which does not "
+                        f"exist; it is written as plain text",
+                    )
+                )
+            if url is not None and self.site_url is not None:
+                out.append(text[pos : span.url_start] + self.site_url + url + anchor)
+                pos = span.url_end
+            elif span.definition:
+                out.append(
+                    text[pos : span.start]
+                )  # drop the definition: the reference reads as text
+                pos = span.end
+            else:
+                out.append(text[pos : span.start] + span.text)
+                pos = span.end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def build(self) -> Bundle:
+        self.collect()
+        files: dict[str, bytes] = {}
+        for repo_path, bundle_path in self.bundle_of.items():
+            data = (self.kb.root / repo_path).read_bytes()
+            if repo_path.endswith(".md"):
+                text = self.read_text(repo_path)
+                if text is not None:
+                    data = self.rewrite(repo_path, text).encode("utf-8")
+            files[bundle_path] = data
+        copied = {r: b for r, b in self.bundle_of.items() if not r.startswith(self.folder + "/")}
+        return Bundle(self.skill.name, files, copied, tuple(self.problems))
+
+
+def build_bundle(
+    kb: KnowledgeBase, skill: Skill, *, site_url: str | None = None, docs_dir: str = "docs"
+) -> Bundle:
+    """The self-contained bundle of one skill."""
+    return _Builder(kb, skill, site_url, docs_dir).build()
+
+
+def build_bundles(
+    kb: KnowledgeBase, *, site_url: str | None = None, docs_dir: str = "docs"
+) -> list[Bundle]:
+    """Bundles of every skill whose name is valid (a bundle folder is named after it)."""
+    return [build_bundle(kb, s, site_url=site_url, docs_dir=docs_dir) for s in kb.skills]
+
+
+def problems_of(bundles: Iterable[Bundle]) -> list[Diagnostic]:
+    """Every problem found while bundling, de-duplicated."""
+    seen: dict[tuple[str, int | None, str], Diagnostic] = {}
+    for bundle in bundles:
+        for d in bundle.problems:
+            seen.setdefault((d.path, d.line, d.message), d)
+    return sorted(seen.values(), key=Diagnostic.sort_key)
+
+
+def has_errors(bundles: Iterable[Bundle]) -> bool:
+    """True when any bundle reported an error."""
+    return any(d.severity is Severity.ERROR for b in bundles for d in b.problems)

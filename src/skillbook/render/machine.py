@@ -1,0 +1,166 @@
+"""Files for machine readers: catalog.json, llms.txt and llms-full.txt."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any
+
+from skillbook.export import page_url
+from skillbook.pipeline import Analysis
+
+CATALOG_VERSION = 1
+RAW_NAME = "index.md"  # raw Markdown sits beside each page's index.html
+
+
+def raw_url(page: str) -> str:
+    """Where the raw Markdown of a page at `page` (a directory URL) is published."""
+    return page + RAW_NAME
+
+
+def bundle_url(skill_page: str, name: str) -> str:
+    """Where a skill's bundle zip is published: next to its page."""
+    return f"{skill_page}{name}.zip"
+
+
+def _abs(site_url: str | None, url: str) -> str:
+    return (site_url.rstrip("/") + "/" + url) if site_url else url
+
+
+def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs") -> dict[str, Any]:
+    """Every skill and pattern with metadata, relations, task status and URLs."""
+    kb, rel, status = analysis.kb, analysis.relations, analysis.status
+
+    def url(path: str) -> str:
+        return page_url(kb, path, docs_dir) or path
+
+    def task(path: str) -> dict[str, str] | None:
+        found = status.task_of.get(path)
+        return (
+            {"id": found.task.id, "title": found.task.title, "status": found.state}
+            if found
+            else None
+        )
+
+    def links(path: str, doc_links: Any) -> list[str]:
+        out: list[str] = []
+        for link in doc_links:
+            if link.kind == "relative" and link.path and link.path != path and link.path not in out:
+                out.append(link.path)
+        return out
+
+    skills = []
+    for skill in sorted(kb.skills, key=lambda s: s.name):
+        page = url(skill.path)
+        skills.append(
+            {
+                "name": skill.name,
+                "description": skill.description,
+                "tags": list(skill.tags),
+                "path": skill.path,
+                "url": _abs(site_url, page),
+                "raw_url": _abs(site_url, raw_url(page)),
+                "bundle_url": _abs(site_url, bundle_url(page, skill.name)),
+                "patterns": list(rel.patterns_of.get(skill.path, ())),
+                "skills": list(rel.skills_of.get(skill.path, ())),
+                "links": links(skill.path, skill.doc.links),
+                "backlinks": list(rel.linked_from.get(skill.path, ())),
+                "task": task(skill.path),
+            }
+        )
+    patterns = []
+    for pattern in sorted(kb.patterns, key=lambda p: p.id):
+        page = url(pattern.path)
+        patterns.append(
+            {
+                "id": pattern.id,
+                "title": pattern.title,
+                "summary": pattern.summary,
+                "tags": list(pattern.tags),
+                "path": pattern.path,
+                "url": _abs(site_url, page),
+                "raw_url": _abs(site_url, raw_url(page)),
+                "used_by": list(rel.used_by.get(pattern.path, ())),
+                "links": links(pattern.path, pattern.doc.links),
+                "backlinks": list(rel.linked_from.get(pattern.path, ())),
+                "task": task(pattern.path),
+            }
+        )
+    return {
+        "version": CATALOG_VERSION,
+        "site_url": site_url,
+        "skills": skills,
+        "patterns": patterns,
+        "errors": analysis.report.errors,
+        "warnings": analysis.report.warnings,
+    }
+
+
+def catalog_json(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs") -> str:
+    """`catalog` serialised."""
+    return (
+        json.dumps(
+            catalog(analysis, site_url=site_url, docs_dir=docs_dir), indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def llms_txt(
+    analysis: Analysis,
+    *,
+    title: str,
+    summary: str | None,
+    site_url: str | None,
+    docs_dir: str = "docs",
+) -> str:
+    """The llmstxt.org index: title, summary, and sections of links to the raw Markdown."""
+    kb = analysis.kb
+    lines = [f"# {title}", ""]
+    if summary:
+        lines += [f"> {_one_line(summary)}", ""]
+    lines += [
+        "Skills are Agent Skills (SKILL.md with YAML frontmatter); each has an installable zip bundle "
+        "next to its page. Patterns are quick references with runnable Elixir code, shared by skills.",
+        "",
+        "## Skills",
+        "",
+    ]
+    for skill in sorted(kb.skills, key=lambda s: s.name):
+        page = page_url(kb, skill.path, docs_dir) or skill.path
+        lines.append(
+            f"- [{skill.name}]({_abs(site_url, raw_url(page))}): {_one_line(skill.description)}"
+        )
+    lines += ["", "## Patterns", ""]
+    for pattern in sorted(kb.patterns, key=lambda p: p.title.lower()):
+        page = page_url(kb, pattern.path, docs_dir) or pattern.path
+        lines.append(
+            f"- [{pattern.title}]({_abs(site_url, raw_url(page))}): {_one_line(pattern.summary)}"
+        )
+    lines += [
+        "",
+        "## Optional",
+        "",
+        f"- [llms-full.txt]({_abs(site_url, 'llms-full.txt')}): the full text of every skill and pattern",
+        f"- [catalog.json]({_abs(site_url, 'catalog.json')}): metadata, relations and status as JSON",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def llms_full_txt(analysis: Analysis, *, title: str) -> str:
+    """Every skill and pattern in full, each under a heading naming its source file."""
+    kb = analysis.kb
+    parts = [f"# {title}\n"]
+    for path in [s.path for s in sorted(kb.skills, key=lambda s: s.name)] + [
+        p.path for p in sorted(kb.patterns, key=lambda p: p.id)
+    ]:
+        try:
+            text = (kb.root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        parts.append(f"\n---\n\n<!-- source: {posixpath.normpath(path)} -->\n\n{text.strip()}\n")
+    return "".join(parts)
