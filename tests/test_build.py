@@ -189,7 +189,9 @@ def test_strict_fails_on_exactly_the_check_diagnostics(
     assert len(expected) == 2
     done = build(root, strict=True)
     assert done.returncode == 1
-    logged = re.findall(r"skillbook: (\S+:\d+: KB\d{3} .*)", done.stderr)
+    logged = re.findall(
+        r"^(?:WARNING|ERROR) +-  skillbook: (\S+:\d+: KB\d{3} .*)$", done.stderr, re.MULTILINE
+    )
     assert logged == expected
 
 

@@ -200,7 +200,8 @@ class _Builder:
                     data = self.rewrite(repo_path, text).encode("utf-8")
             files[bundle_path] = data
         copied = {r: b for r, b in self.bundle_of.items() if not r.startswith(self.folder + "/")}
-        return Bundle(self.skill.name, files, copied, tuple(self.problems))
+        # named after the folder: what an agent installs it as (a valid skill has name == folder)
+        return Bundle(self.skill.folder, files, copied, tuple(self.problems))
 
 
 def build_bundle(

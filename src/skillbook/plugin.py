@@ -161,12 +161,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             extra[f"schemas/{schema.name}"] = schema.read_bytes()
         bundles = build_bundles(self.analysis.kb, site_url=site_url, docs_dir=docs)
         for bundle in bundles:
-            skill_dir = posixpath.dirname(
-                next(s.path for s in self.analysis.kb.skills if s.name == bundle.name)
-            )
+            skill_dir = f"{self.layout.skills_dir}/{bundle.name}"
             extra[f"{skill_dir}/{bundle.name}.zip"] = bundle.zip_bytes()
+        # the broken links a bundle meets are the check's KB301s already; logging them again as
+        # warnings would make `--strict` fail on more than `skillbook check --strict` does
         for problem in problems_of(bundles):
-            log.warning("%s", problem)
+            log.info("%s", problem)
         for path, content in extra.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))

@@ -60,7 +60,7 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
                 "path": skill.path,
                 "url": _abs(site_url, page),
                 "raw_url": _abs(site_url, raw_url(page)),
-                "bundle_url": _abs(site_url, bundle_url(page, skill.name)),
+                "bundle_url": _abs(site_url, bundle_url(page, skill.folder)),
                 "patterns": list(rel.patterns_of.get(skill.path, ())),
                 "skills": list(rel.skills_of.get(skill.path, ())),
                 "links": links(skill.path, skill.doc.links),

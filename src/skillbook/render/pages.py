@@ -153,7 +153,7 @@ class Renderer:
 
     def download(self, skill: Skill, site_url: str | None) -> str:
         """The "Download skill" button and one-line install command of a skill page."""
-        zip_name = f"{skill.name}.zip"
+        zip_name = f"{skill.folder}.zip"
         base = (
             (site_url.rstrip("/") + "/" + posixpath.dirname(skill.path) + "/") if site_url else None
         )

@@ -1,0 +1,26 @@
+"""This repository's own knowledge base passes the strictest check, Elixir parsing included."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillbook.cli import main
+from skillbook.pipeline import analyse
+
+from .conftest import REPO, need_program
+
+
+def test_repository_passes_check_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    need_program("elixir", "KB502 parses every elixir block of the knowledge base")
+    code = main(["check", str(REPO), "--strict"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (0, "0 errors, 0 warnings in 13 files\n"), out
+    assert "skipped" not in err
+
+
+def test_every_elixir_block_was_parsed() -> None:
+    need_program("elixir", "KB502 parses every elixir block of the knowledge base")
+    result = analyse(REPO)
+    assert result.elixir.skipped is None
+    blocks = sum(1 for d in result.kb.documents() for b in d.code_blocks if b.lang == "elixir")
+    assert result.elixir.blocks == blocks > 50
