@@ -10,6 +10,7 @@ import yaml
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.frontmatter import _Loader
 from skillbook.model import Phase, Roadmap, Task
+from skillbook.schema import TASK_ID
 
 PRIORITIES = ("high", "medium", "low")
 _PHASE_KEYS = {"id", "title", "tasks"}
@@ -117,10 +118,13 @@ class _Reader:
         task_id = None
         if id_node is not None:
             raw = self.value(id_node)
-            if isinstance(raw, str) and raw.strip():
+            if isinstance(raw, str) and TASK_ID.fullmatch(raw.strip()):
                 task_id = raw.strip()
             else:
-                self.fail(id_node, f'task id must be a quoted string: id: "{id_node.value}"')
+                self.fail(
+                    id_node,
+                    f'task id must be a quoted string without spaces: id: "{id_node.value}"',
+                )
         if task_id is not None and id_node is not None:
             if task_id in self.seen_tasks:
                 self.fail(

@@ -47,7 +47,7 @@ def text(
             return "must not be empty"
         if max_len is not None and len(value) > max_len:
             return f"is {len(value)} characters long; the limit is {max_len}"
-        if pattern is not None and not pattern.match(value):
+        if pattern is not None and not pattern.fullmatch(value):
             return hint or f"must match {pattern.pattern}"
         return None
 
@@ -108,7 +108,7 @@ def task_ids(value: Any) -> str | None:
     if not isinstance(value, list):
         return f"must be a list of task ids, not {_type_name(value)}"
     for item in value:
-        if not isinstance(item, str) or not TASK_ID.match(item):
+        if not isinstance(item, str) or not TASK_ID.fullmatch(item):
             return f'must hold quoted task ids like "2.1"; {item!r} is {_type_name(item)}'
     return None
 
