@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -45,3 +47,25 @@ def make_kb(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
         return write_tree(tmp_path / "kb", files)
 
     return make
+
+
+def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a real `mkdocs build` in `root` (Material's 2.0 notice silenced)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        check=False,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's site, built once with `--strict` for every test that reads it."""
+    site = tmp_path_factory.mktemp("repo-site")
+    done = mkdocs_build(REPO, "--strict", "-d", str(site))
+    assert done.returncode == 0, done.stderr
+    return site

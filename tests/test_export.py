@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -144,20 +141,9 @@ def test_export_cli_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixtu
     ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )
-    assert done.returncode == 0, done.stderr
-    return out
+@pytest.fixture
+def site(repo_site: Path) -> Path:
+    return repo_site
 
 
 def test_catalog_validates_and_matches_the_knowledge_base(site: Path) -> None:

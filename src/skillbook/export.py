@@ -16,14 +16,12 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
-from skillbook.markdown_scan import links_in
+from skillbook.markdown_scan import links_in, resolve_relative
 from skillbook.model import KnowledgeBase, Skill
 
 REFERENCES = "references"
-_EXTERNAL = ("http:", "https:", "mailto:", "ftp:", "data:", "tel:", "#", "//")
 # fixed timestamp: the same knowledge base gives byte-identical zips
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
@@ -98,16 +96,8 @@ class _Builder:
 
     def target_of(self, source: str, url: str) -> tuple[str, str] | None:
         """(repo path, '#anchor' or '') of a relative link, or None when it is not one."""
-        if url.lower().startswith(_EXTERNAL) or "://" in url or url.startswith("/"):
-            return None
-        path, hash_, anchor = url.partition("#")
-        path = unquote(path.split("?", 1)[0])
-        if not path:
-            return None
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-        if resolved.startswith("../"):
-            return None
-        return resolved, f"{hash_}{anchor}"
+        target = resolve_relative(source, url)
+        return None if target is None else (target.path, target.suffix)
 
     def place(self, repo_path: str) -> str:
         """The bundle path of a copied file: references/<path under patterns/>."""

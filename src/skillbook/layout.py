@@ -67,17 +67,10 @@ def read_site(root: Path) -> tuple[str | None, str]:
 
 def read_layout(root: Path) -> Layout:
     """The layout configured in `root/mkdocs.yml`, else the defaults."""
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
+    config = _read_config(root)
+    if config is None:
         return Layout()
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SkillbookError(
-            f"{config_file}: cannot be read as YAML: {exc}".splitlines()[0]
-        ) from exc
-    if not isinstance(config, dict):
-        raise SkillbookError(f"{config_file}: must be a mapping of settings")
+    config_file = root / "mkdocs.yml"
     options = plugin_options(config) or {}
     values = {}
     for name in OPTION_NAMES:

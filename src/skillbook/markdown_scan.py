@@ -9,9 +9,11 @@ reference links. Anchors are slugified exactly as MkDocs' `toc` extension does i
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify
 
@@ -275,6 +277,46 @@ def _links(text: str, first_line: int) -> tuple[RawLink, ...]:
         )
     found.sort(key=lambda item: item[0])
     return tuple(link for _, link in found)
+
+
+_NOT_RELATIVE = (
+    "#",
+    "/",
+    "\\",
+    "//",
+    "mailto:",
+    "http:",
+    "https:",
+    "ftp:",
+    "data:",
+    "tel:",
+    "file:",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeTarget:
+    """A relative link resolved against its file: `path` from the root, `suffix` its #anchor."""
+
+    path: str
+    written: str  # the path part as written, decoded
+    suffix: str
+
+
+def resolve_relative(source: str, url: str) -> RelativeTarget | None:
+    """Resolve a link written in the file at repo path `source`; None unless it is a relative
+    file link that stays inside the repository."""
+    bare = url.strip("<>")
+    if not bare or bare.lower().startswith(_NOT_RELATIVE) or "://" in bare:
+        return None
+    written, hash_, anchor = bare.partition("#")
+    written = unquote(written.split("?", 1)[0])
+    if not written:
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), written))
+    if resolved == ".." or resolved.startswith("../"):
+        return None
+    return RelativeTarget(resolved, written, f"{hash_}{anchor}")
 
 
 def heading_text(markdown_text: str) -> str:

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping
-from urllib.parse import unquote
 
-from skillbook.markdown_scan import link_spans
-
-_SKIP_PREFIXES = ("#", "/", "mailto:", "http:", "https:", "ftp:", "data:", "tel:")
+from skillbook.markdown_scan import link_spans, resolve_relative
 
 
 def rewrite_links(
@@ -47,18 +44,11 @@ def _rewrite(
     repo_link: Callable[[str], str | None],
     exists: Callable[[str], bool],
 ) -> str | None:
-    bare = url.strip("<>")
-    if not bare or bare.lower().startswith(_SKIP_PREFIXES) or "://" in bare:
+    resolved = resolve_relative(page_repo_path, url)
+    if resolved is None:
         return None
-    path, hash_, anchor = bare.partition("#")
-    path = unquote(path.split("?", 1)[0])
-    if not path:
-        return None
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_repo_path), path))
-    if target.startswith("../") or target == "..":
-        return None
+    target, path, suffix = resolved.path, resolved.written, resolved.suffix
     src = src_of.get(target)
-    suffix = f"{hash_}{anchor}"
     if src is not None:
         new = posixpath.relpath(src, posixpath.dirname(page_src_uri) or ".")
         site_target = posixpath.normpath(posixpath.join(posixpath.dirname(page_src_uri), path))
