@@ -77,9 +77,9 @@ def read_document(
     cache: DocumentCache | None = None,
 ) -> Document:
     """Read and parse one Markdown file (repo-relative `path`); problems become diagnostics."""
-    full = root / path
+    full = os.path.join(root, path)  # plain strings: pathlib costs more than the read here
     try:
-        stat = full.stat()
+        stat = os.stat(full)
         stamp = (stat.st_mtime_ns, stat.st_size)
     except OSError as exc:
         return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
@@ -88,11 +88,13 @@ def read_document(
         if cached is not None:
             return cached
     try:
-        text = full.read_bytes().decode("utf-8")
+        with open(full, "rb") as handle:
+            data = handle.read()
+        text = data.decode("utf-8")
     except OSError as exc:
         return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
     except UnicodeDecodeError as exc:
-        line = full.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         return _unreadable(path, f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8", line)
     doc = parse_document(path, text, missing_frontmatter=missing_frontmatter)
     if cache is not None:
@@ -252,14 +254,19 @@ def _session(doc: Document) -> Session:
 
 def _walk_files(root: Path, folder: str) -> Iterable[str]:
     """Every non-hidden file below `folder`, repo-relative, sorted."""
-    base = root / folder
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not _is_hidden(d))
-        rel = Path(dirpath).relative_to(root).as_posix()
-        prefix = "" if rel == "." else f"{rel}/"
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield f"{prefix}{name}"
+    prefix = "" if folder == "." else f"{folder}/"
+    try:
+        entries = sorted(os.scandir(os.path.join(root, folder)), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if not _is_hidden(entry.name):
+                yield from _walk_files(root, prefix + entry.name)
+        else:
+            yield prefix + entry.name
 
 
 def load(

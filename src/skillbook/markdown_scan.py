@@ -223,7 +223,7 @@ def link_spans(body: str) -> list[tuple[int, int, str]]:
 
 def _heading(text: str, line: int, level: int) -> Heading:
     custom_id = None
-    attrs = _ATTR_LIST.search(text)
+    attrs = _ATTR_LIST.search(text) if "{" in text else None
     if attrs:
         id_match = _ATTR_ID.search(attrs.group("attrs"))
         custom_id = id_match.group("id") if id_match else None
