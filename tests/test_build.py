@@ -223,3 +223,26 @@ def test_this_repository_builds_strict(repo_site: Path) -> None:
     assert "<svg" in status and "Burn-up: phase 2" in status
     journal = (repo_site / "sessions/index.html").read_text(encoding="utf-8")
     assert "2026-01-08" in journal and 'href="2026/2026-01-08-phase2-day1-summary/"' in journal
+
+
+def test_rebuilds_reuse_parsed_files_until_they_change(tmp_path: Path) -> None:
+    """What `mkdocs serve` does: the plugin survives rebuilds and re-parses only changed files."""
+    from mkdocs.commands.build import build as mkdocs_build_in_process
+    from mkdocs.config import load_config
+
+    root = write_tree(tmp_path, GOOD)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        mkdocs_build_in_process(config)
+        plugin = config.plugins["skillbook"]
+        assert plugin.cache.hits == 0
+        pattern = root / "patterns/backoff.md"
+        pattern.write_text(PATTERN.replace("Wait longer", "Wait much longer"))
+        config = load_config(str(root / "mkdocs.yml"))
+        mkdocs_build_in_process(config)
+        assert config.plugins["skillbook"] is plugin
+        assert plugin.cache.hits == 3  # two skills and patterns/README.md; not the edited pattern
+        assert "Wait much longer" in page(root, "skills/retry")
+    finally:
+        config.plugins.on_shutdown()
