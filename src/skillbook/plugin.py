@@ -18,7 +18,7 @@ from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.loader import DocumentCache
-from skillbook.model import Layout, Pattern, Skill
+from skillbook.model import Document, Layout, Pattern, Skill
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Renderer, environment
@@ -51,6 +51,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.skill_pages: dict[str, Skill] = {}
         self.pattern_pages: dict[str, Pattern] = {}
         self.problems: dict[str, list[Diagnostic]] = {}
+        self.docs_by_path: dict[str, Document] = {}
         self.src_of: dict[str, str] = {}  # repo path -> site (src) path
         self.repo_of: dict[str, str] = {}  # site (src) path -> repo path
         self.renderer: Renderer | None = None
@@ -131,6 +132,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             files.append(file)
         self.skill_pages = {s.path: s for s in kb.skills}
         self.pattern_pages = {p.path: p for p in kb.patterns}
+        self.docs_by_path = {doc.path: doc for doc in kb.documents()}
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         assert self.analysis is not None and self.env is not None
@@ -217,14 +219,15 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         src = page.file.src_uri
         renderer = self.renderer or Renderer(self.analysis, self.env)
         repo_path = self.repo_of.get(src, src)
-        markdown = rewrite_links(
-            markdown,
-            page_repo_path=repo_path,
-            page_src_uri=src,
-            src_of=self.src_of,
-            repo_link=lambda path: self._repo_link(path, config),
-            exists=lambda path: (self.root / path).exists(),
-        )
+        if self._may_need_rewriting(repo_path, src):
+            markdown = rewrite_links(
+                markdown,
+                page_repo_path=repo_path,
+                page_src_uri=src,
+                src_of=self.src_of,
+                repo_link=lambda path: self._repo_link(path, config),
+                exists=lambda path: (self.root / path).exists(),
+            )
         notice = ""
         if self.config.notices and self.problems.get(repo_path):
             notice = renderer.notice(self.problems[repo_path])
@@ -242,6 +245,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             page.meta.setdefault("description", pattern.summary)
             return notice + markdown + "\n" + renderer.pattern_relations(pattern)
         return notice + markdown
+
+    def _may_need_rewriting(self, repo_path: str, src: str) -> bool:
+        """False for a knowledge-base page whose every link already resolves on the site as is."""
+        doc = self.docs_by_path.get(repo_path)
+        if doc is None or repo_path != src:
+            return True
+        return any(
+            link.kind == "relative" and self.src_of.get(link.path or "") != link.path
+            for link in doc.links
+        )
 
     def _repo_link(self, path: str, config: MkDocsConfig) -> str | None:
         """A link to a repository file that the site does not publish, via repo_url."""
