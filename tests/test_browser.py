@@ -129,3 +129,23 @@ def test_dark_mode_toggle_keeps_the_dashboard_readable(page: object, site_url: s
     background = page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")  # type: ignore[attr-defined]
     assert color != background
     assert page.locator("svg.skillbook-chart title").first.text_content() == "Burn-up: phase 2"  # type: ignore[attr-defined]
+
+
+def test_the_site_requests_nothing_but_its_own_files(page: object, site_url: str) -> None:
+    """Offline by construction: no CDN, no font service, no repository API."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))  # type: ignore[attr-defined]
+    for path in [
+        "",
+        "skills/resilience-patterns/",
+        "patterns/circuit_breaker/",
+        "status/",
+        "tags/",
+    ]:
+        page.goto(site_url + path, wait_until="networkidle")  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    page.locator("input.md-search__input").fill("mnesia")  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    assert requested, "no request was recorded"
+    outside = [url for url in requested if not url.startswith((site_url, "data:", "blob:"))]
+    assert outside == []

@@ -167,3 +167,17 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert json.loads(done.stdout)["errors"] == 2
+
+
+def test_without_elixir_kb502_says_once_it_was_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = dict(CLEAN)
+    block = "```elixir\ndefmodule A do\nend\n```\n"
+    files["patterns/backoff.md"] += "\n" + block + "\n" + block.replace("A", "B")
+    root = write_tree(tmp_path / "kb", files)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main(["check", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "0 errors, 0 warnings in 2 files\n"
+    assert err == "note: KB502 skipped for 2 elixir code blocks: no `elixir` on PATH\n"

@@ -7,7 +7,7 @@ import posixpath
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -231,20 +231,25 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         notice = ""
         if self.config.notices and self.problems.get(repo_path):
             notice = renderer.notice(self.problems[repo_path])
+        if page.edit_url and "/../" in page.edit_url:
+            page.edit_url = _normalise_url(page.edit_url)
         if src in self.skill_pages:
             skill = self.skill_pages[src]
-            markdown = _after_title(markdown, renderer.download(skill, config.site_url or None))
+            # the notice, then the download, under the title (MkDocs takes the title from it)
+            markdown = _after_title(
+                markdown, notice + renderer.download(skill, config.site_url or None)
+            )
             page.meta["tags"] = list(skill.tags)
             page.meta.setdefault("description", skill.description)
-            return notice + markdown + "\n" + renderer.skill_relations(skill)
+            return markdown + "\n" + renderer.skill_relations(skill)
+        markdown = _after_title(markdown, notice)
         if src in self.pattern_pages:
             pattern = self.pattern_pages[src]
-            page.meta["tags"] = list(
-                pattern.tags
-            )  # the checked list: a bad value must not break the build
+            # the checked list, not the raw value: a bad `tags` must not break the tags plugin
+            page.meta["tags"] = list(pattern.tags)
             page.meta.setdefault("description", pattern.summary)
-            return notice + markdown + "\n" + renderer.pattern_relations(pattern)
-        return notice + markdown
+            return markdown + "\n" + renderer.pattern_relations(pattern)
+        return markdown
 
     def _may_need_rewriting(self, repo_path: str, src: str) -> bool:
         """False for a knowledge-base page whose every link already resolves on the site as is."""
@@ -257,15 +262,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         )
 
     def _repo_link(self, path: str, config: MkDocsConfig) -> str | None:
-        """A link to a repository file that the site does not publish, via repo_url."""
-        if not config.repo_url:
+        """A link to a repository file the site does not publish, from repo_url and edit_uri.
+
+        `edit_uri` may be relative to `repo_url` (`edit/main/docs/`) or absolute
+        (`https://github.com/o/r/edit/main/docs/`); GitHub's `edit/` becomes `blob/`.
+        """
+        edit = urljoin((config.repo_url or "").rstrip("/") + "/", config.edit_uri or "")
+        if "/edit/" not in edit or not edit.startswith(("http://", "https://")):
             return None
-        edit_uri = config.edit_uri or ""
-        base = config.repo_url.rstrip("/") + "/"
-        if edit_uri.startswith("edit/"):
-            blob = urljoin(base, "blob/" + edit_uri[len("edit/") :])
-            return urljoin(blob.rstrip("/") + "/", posixpath.relpath(path, self.docs_rel))
-        return None
+        blob = edit.replace("/edit/", "/blob/", 1).rstrip("/") + "/"
+        return _normalise_url(urljoin(blob, posixpath.relpath(path, self.docs_rel)))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Publish each skill's and pattern's raw Markdown beside its page, for machine readers."""
@@ -309,6 +315,13 @@ def _layout(options: SkillbookConfig, root: Path) -> Layout:
         values[name] = value
     values.setdefault("roadmap", f"{values.get('sessions_dir', 'sessions')}/roadmap.yml")
     return Layout(**values)
+
+
+def _normalise_url(url: str) -> str:
+    """Resolve `..` segments in a URL's path (edit links step out of docs_dir with them)."""
+    parts = urlsplit(url)
+    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+    return urlunsplit(parts._replace(path=path))
 
 
 def _after_title(markdown: str, block: str) -> str:
