@@ -246,3 +246,21 @@ def test_rebuilds_reuse_parsed_files_until_they_change(tmp_path: Path) -> None:
         assert "Wait much longer" in page(root, "skills/retry")
     finally:
         config.plugins.on_shutdown()
+
+
+def test_a_site_can_override_a_template(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["mkdocs.yml"] = MKDOCS_YML.replace(
+        "elixir_check: false", "elixir_check: false\n      templates_dir: overrides"
+    )
+    files["overrides/skills_index.md.j2"] = (
+        "# Our skills\n\n{% for s in skills %}- [{{ s.name | md }}]({{ s.link }}) ({{ s.pattern_count }})\n{% endfor %}"
+    )
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    skills = page(root, "skills")
+    assert '<h1 id="our-skills">Our skills' in skills
+    assert '<a href="retry/">retry</a> (1)' in skills
+    assert "grid cards" not in skills  # the packaged template was not used
+    assert "skillbook-used-by" in page(root, "patterns/backoff")  # the others still are
