@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
-from skillbook.markdown_scan import links_in, resolve_relative
+from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
 from skillbook.model import KnowledgeBase, Skill
 
 REFERENCES = "references"
@@ -77,10 +77,43 @@ def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str |
     return None
 
 
+class _Sources:
+    """File contents and their links, read once for all the bundles of a run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._data: dict[str, bytes | None] = {}
+        self._spans: dict[str, tuple[str, list[LinkSpan]] | None] = {}
+
+    def data(self, repo_path: str) -> bytes | None:
+        if repo_path not in self._data:
+            try:
+                self._data[repo_path] = (self.root / repo_path).read_bytes()
+            except OSError:
+                self._data[repo_path] = None
+        return self._data[repo_path]
+
+    def text_and_links(self, repo_path: str) -> tuple[str, list[LinkSpan]] | None:
+        if repo_path not in self._spans:
+            data = self.data(repo_path)
+            try:
+                text = None if data is None else data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            self._spans[repo_path] = None if text is None else (text, links_in(text))
+        return self._spans[repo_path]
+
+
 class _Builder:
     def __init__(
-        self, kb: KnowledgeBase, skill: Skill, site_url: str | None, docs_dir: str
+        self,
+        kb: KnowledgeBase,
+        skill: Skill,
+        site_url: str | None,
+        docs_dir: str,
+        sources: _Sources | None = None,
     ) -> None:
+        self.sources = sources or _Sources(kb.root)
         self.kb = kb
         self.skill = skill
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -115,10 +148,10 @@ class _Builder:
         queue = deque(p for p in self.bundle_of if p.endswith(".md"))
         while queue:
             source = queue.popleft()
-            text = self.read_text(source)
-            if text is None:
+            found_text = self.sources.text_and_links(source)
+            if found_text is None:
                 continue
-            for span in links_in(text):
+            for span in found_text[1]:
                 found = self.target_of(source, span.url)
                 if found is None:
                     continue
@@ -131,18 +164,12 @@ class _Builder:
                 if target.endswith(".md"):
                     queue.append(target)
 
-    def read_text(self, repo_path: str) -> str | None:
-        try:
-            return (self.kb.root / repo_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def rewrite(self, source: str, text: str) -> str:
+    def rewrite(self, source: str, text: str, spans: list[LinkSpan]) -> str:
         """Point links at bundle files, the site, or plain text; report what is missing."""
         here = posixpath.dirname(self.bundle_of[source])
         out: list[str] = []
         pos = 0
-        for span in links_in(text):
+        for span in spans:
             found = self.target_of(source, span.url)
             if found is None:
                 continue
@@ -183,11 +210,11 @@ class _Builder:
         self.collect()
         files: dict[str, bytes] = {}
         for repo_path, bundle_path in self.bundle_of.items():
-            data = (self.kb.root / repo_path).read_bytes()
+            data = self.sources.data(repo_path) or b""
             if repo_path.endswith(".md"):
-                text = self.read_text(repo_path)
-                if text is not None:
-                    data = self.rewrite(repo_path, text).encode("utf-8")
+                found = self.sources.text_and_links(repo_path)
+                if found is not None:
+                    data = self.rewrite(repo_path, *found).encode("utf-8")
             files[bundle_path] = data
         copied = {r: b for r, b in self.bundle_of.items() if not r.startswith(self.folder + "/")}
         # named after the folder: what an agent installs it as (a valid skill has name == folder)
@@ -205,7 +232,8 @@ def build_bundles(
     kb: KnowledgeBase, *, site_url: str | None = None, docs_dir: str = "docs"
 ) -> list[Bundle]:
     """Bundles of every skill whose name is valid (a bundle folder is named after it)."""
-    return [build_bundle(kb, s, site_url=site_url, docs_dir=docs_dir) for s in kb.skills]
+    sources = _Sources(kb.root)  # a pattern used by many skills is read and scanned once
+    return [_Builder(kb, s, site_url, docs_dir, sources).build() for s in kb.skills]
 
 
 def problems_of(bundles: Iterable[Bundle]) -> list[Diagnostic]:
