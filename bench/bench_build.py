@@ -60,11 +60,17 @@ def _plain_site(root: Path, skills: int, patterns: int) -> None:
     )
 
 
-def timed_build(root: Path) -> float:
+def timed_build(root: Path, repeat: int = 1) -> float:
+    """Best wall time of `repeat` full `mkdocs build` runs in a fresh process."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, check=True)
-    return time.perf_counter() - start
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, check=True
+        )
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def rebuild_after_edit(root: Path, edited: Path) -> float:
@@ -100,8 +106,9 @@ def main() -> None:
             plain_root.mkdir()
             generate(plain_root / "docs", skills, patterns)
             _plain_site(plain_root, skills, patterns)
-            plugin_time = timed_build(plugin_root)
-            plain_time = timed_build(plain_root)
+            repeat = 3 if skills + patterns <= 1000 else 1  # the large size takes minutes a build
+            plain_time = timed_build(plain_root, repeat)
+            plugin_time = timed_build(plugin_root, repeat)
             page = plugin_root / "site/skills/skill-00000/index.html"
             pruned_kb = page.stat().st_size / 1024
             site_mb = (

@@ -40,6 +40,8 @@ def burnup_svg(phase: PhaseStatus) -> str:
             return LEFT + plot_w * (ordinal - first) / span
 
         coords = [(x(p.date.toordinal()), y(p.cumulative)) for p in points]
+        # a burn-up starts at zero: the first session's work rises from the baseline
+        start = (coords[0][0], y(0))
     else:
         coords = []
     parts = [
@@ -61,7 +63,8 @@ def burnup_svg(phase: PhaseStatus) -> str:
     ]
     if coords:
         path = " ".join(
-            f"{'M' if i == 0 else 'L'}{cx:.1f},{cy:.1f}" for i, (cx, cy) in enumerate(coords)
+            f"{'M' if i == 0 else 'L'}{cx:.1f},{cy:.1f}"
+            for i, (cx, cy) in enumerate([start, *coords])
         )
         parts.append(
             f'<path class="skillbook-chart__line" d="{path}" fill="none" stroke-width="2.5"/>'
