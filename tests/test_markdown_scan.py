@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from skillbook.markdown_scan import anchors_of, links_in, scan
+from skillbook.markdown_scan import anchors_of, headings_in, links_in, scan
 
 HEADINGS = [
     "Plain title",
@@ -45,13 +45,13 @@ def toc_ids(text: str) -> set[str]:
 
 def test_anchors_match_python_markdown_toc() -> None:
     text = "\n\n".join(f"## {h}" for h in HEADINGS) + "\n\nSetext title\n------------\n"
-    assert anchors_of(scan(text, 1).headings) == toc_ids(text)
+    assert anchors_of(headings_in(text, 1)) == toc_ids(text)
 
 
 @pytest.mark.parametrize("heading", HEADINGS)
 def test_each_heading_alone(heading: str) -> None:
     text = f"# {heading}\n"
-    assert anchors_of(scan(text, 1).headings) == toc_ids(text)
+    assert anchors_of(headings_in(text, 1)) == toc_ids(text)
 
 
 def test_code_is_not_scanned() -> None:
@@ -64,7 +64,7 @@ def test_code_is_not_scanned() -> None:
     )
     result = scan(body, 10)
     assert [(link.target, link.line) for link in result.links] == [("a.md", 10), ("f.md", 23)]
-    assert result.headings == ()
+    assert headings_in(body, 10) == ()
     assert [(b.lang, b.line) for b in result.code_blocks] == [("elixir", 13), ("", 18), ("", 25)]
     assert result.code_blocks[1].text == "```\nstill code [x](c.md)\n```"
 

@@ -104,7 +104,7 @@ def read_document(
 
 def _unreadable(path: str, message: str, line: int | None = None) -> Document:
     return Document(
-        path, None, False, {}, "", 1, (), (), (), (diagnostic(path, line, "KB101", message),)
+        path, None, False, {}, "", 1, (), (), (diagnostic(path, line, "KB101", message),)
     )
 
 
@@ -160,7 +160,6 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
         body=parts.body,
         body_line=parts.body_line,
         links=links,
-        headings=found.headings,
         code_blocks=found.code_blocks,
         diagnostics=tuple(problems),
     )
@@ -174,12 +173,16 @@ def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
     if _SCHEME.match(target) or target.startswith("//"):
         return Link(target, raw.line, "external", None, None, raw.image)
     path_part, _, anchor = target.partition("#")
-    path_part = unquote(path_part.split("?", 1)[0])
+    if "?" in path_part:
+        path_part = path_part.split("?", 1)[0]
+    if "%" in path_part:
+        path_part = unquote(path_part)
     if not path_part:
         return Link(target, raw.line, "anchor", doc_path, anchor or None, raw.image)
     if path_part.startswith(("/", "\\")):
         return Link(target, raw.line, "absolute", None, anchor or None, raw.image)
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path_part))
+    folder = doc_path.rpartition("/")[0]
+    resolved = posixpath.normpath(f"{folder}/{path_part}" if folder else path_part)
     if resolved == ".." or resolved.startswith("../"):
         return Link(target, raw.line, "outside", None, anchor or None, raw.image)
     return Link(target, raw.line, "relative", resolved, anchor or None, raw.image)
@@ -294,11 +297,12 @@ def load(
         skills.append(_skill(read("SKILL.md", Severity.ERROR), root.resolve().name))
         assets.extend(f for f in _walk_files(root, ".") if f != "SKILL.md")
     elif (root / skills_dir).is_dir():
-        for entry in sorted(os.listdir(root / skills_dir)):
+        for item in sorted(os.scandir(root / skills_dir), key=lambda e: e.name):
+            entry = item.name
             rel = f"{skills_dir}/{entry}"
             if _is_hidden(entry):
                 continue
-            if (root / rel).is_dir():
+            if item.is_dir():
                 folder_files = list(_walk_files(root, rel))
                 if f"{rel}/SKILL.md" in folder_files:
                     doc = read(f"{rel}/SKILL.md", Severity.ERROR)
@@ -457,7 +461,7 @@ def _targets(
             exists, suggestion = True, None
         else:
             exists, suggestion = listing.lookup(path)
-        is_dir = exists and (root / path).is_dir()
+        is_dir = exists and path not in known and (root / path).is_dir()
         headings: tuple[Heading, ...] | None = None
         if exists and needs_anchors and path not in loaded and path.endswith(".md") and not is_dir:
             headings = _headings_of(root / path)
@@ -471,4 +475,4 @@ def _headings_of(full: Path) -> tuple[Heading, ...] | None:
     except (OSError, UnicodeDecodeError):
         return None
     parts = split(text)
-    return markdown_scan.scan(parts.body, parts.body_line).headings
+    return markdown_scan.headings_in(parts.body, parts.body_line)

@@ -8,9 +8,12 @@ reference links. Anchors are slugified exactly as MkDocs' `toc` extension does i
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import posixpath
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -56,7 +59,6 @@ class Scan:
     """What `scan` finds in one body."""
 
     links: tuple[RawLink, ...]
-    headings: tuple[Heading, ...]
     code_blocks: tuple[CodeBlock, ...]
 
 
@@ -88,13 +90,12 @@ def _blank_code_spans(text: str) -> str:
     return _CODE_SPAN.sub(lambda m: _spaces(m.group(0)), text)
 
 
-def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Blank fenced code out of `text`; return it with (content offset, lang, content) per block."""
+def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str, str]]]:
+    """(start, end) of every fenced block, fences included, and (content offset, lang, content)."""
     if "```" not in text and "~~~" not in text:
-        return text, []
-    pieces: list[str] = []
+        return [], []
+    ranges: list[tuple[int, int]] = []
     blocks: list[tuple[int, str, str]] = []
-    pos = 0
     fence: str | None = None
     lang = ""
     block_start = content_start = 0
@@ -109,17 +110,42 @@ def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
             blocks.append(
                 (content_start, lang, text[content_start : max(match.start() - 1, content_start)])
             )
-            pieces.append(text[pos:block_start])
-            pieces.append(_spaces(text[block_start : match.end() - 1]))
-            pos = match.end() - 1
+            ranges.append((block_start, match.end() - 1))
             fence = None
     if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown
         blocks.append((content_start, lang, text[content_start:]))
-        pieces.append(text[pos:block_start])
-        pieces.append(_spaces(text[block_start:]))
-        pos = len(text)
+        ranges.append((block_start, len(text)))
+    return ranges, blocks
+
+
+def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Blank fenced code out of `text`; return it with (content offset, lang, content) per block."""
+    ranges, blocks = _fence_ranges(text)
+    if not ranges:
+        return text, blocks
+    pieces: list[str] = []
+    pos = 0
+    for start, end in ranges:
+        pieces.append(text[pos:start])
+        pieces.append(_spaces(text[start:end]))
+        pos = end
     pieces.append(text[pos:])
     return "".join(pieces), blocks
+
+
+def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(ranges, (offset, sys.maxsize)) - 1
+    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
+
+
+def _in_code_span(text: str, offset: int) -> bool:
+    """Whether `offset` is inside a code span of its line (spans across lines are rare)."""
+    start = text.rfind("\n", 0, offset) + 1
+    if "`" not in text[start:offset]:
+        return False
+    end = text.find("\n", offset)
+    line = text[start : end if end >= 0 else len(text)]
+    return _blank_code_spans(line)[offset - start] == " " != text[offset]
 
 
 def _line_of(text: str, offset: int, first_line: int) -> int:
@@ -127,12 +153,19 @@ def _line_of(text: str, offset: int, first_line: int) -> int:
 
 
 def scan(body: str, first_line: int) -> Scan:
-    """Find links, headings and fenced code blocks in `body`, whose first line is `first_line`."""
-    masked, fenced = _fences(body)
+    """Find links and fenced code blocks in `body`, whose first line is `first_line`."""
+    ranges, fenced = _fence_ranges(body)
     blocks = tuple(
         CodeBlock(lang, _line_of(body, offset, first_line), content.replace("\r\n", "\n"))
         for offset, lang, content in fenced
     )
+    return Scan(_links(body, ranges, first_line), blocks)
+
+
+@functools.lru_cache(maxsize=4096)
+def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
+    """ATX and setext headings of `body` outside code, in order."""
+    masked = _fences(body)[0]
     found: list[tuple[int, Heading]] = []
     if "#" in masked:
         for m in _ATX_LINE.finditer("\n" + masked):
@@ -157,7 +190,7 @@ def scan(body: str, first_line: int) -> Scan:
             line = _line_of(masked, previous_start, first_line)
             found.append((previous_start, _heading(text.strip(), line, level)))
     found.sort(key=lambda item: item[0])
-    return Scan(_links(masked, first_line), tuple(h for _, h in found), blocks)
+    return tuple(h for _, h in found)
 
 
 def mask_code(body: str) -> str:
@@ -257,26 +290,27 @@ def _inline_links(text: str) -> list[tuple[int, str, bool]]:
     return found
 
 
-def _links(text: str, first_line: int) -> tuple[RawLink, ...]:
+def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[RawLink, ...]:
+    """Links outside fenced code (`ranges`) and code spans, each with its line."""
     if "](" not in text and "]:" not in text:
         return ()
-    text = _blank_code_spans(text)
     found = [
-        (offset, RawLink(url.strip("<>"), _line_of(text, offset, first_line), image))
+        (offset, url.strip("<>"), image)
         for offset, url, image in _inline_links(text)
+        if not _in_ranges(offset, ranges)
     ]
     if "]:" in text:
         found.extend(
-            (
-                m.start("url"),
-                RawLink(
-                    m.group("url").strip("<>"), _line_of(text, m.start("url"), first_line), False
-                ),
-            )
+            (m.start("url"), m.group("url").strip("<>"), False)
             for m in _REF_DEF.finditer(text)
+            if not _in_ranges(m.start(), ranges)
         )
     found.sort(key=lambda item: item[0])
-    return tuple(link for _, link in found)
+    return tuple(
+        RawLink(url, _line_of(text, offset, first_line), image)
+        for offset, url, image in found
+        if not _in_code_span(text, offset)
+    )
 
 
 _NOT_RELATIVE = (

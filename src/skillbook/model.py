@@ -55,9 +55,15 @@ class Document:
     body: str
     body_line: int  # file line of the body's first line
     links: tuple[Link, ...]
-    headings: tuple[Heading, ...]
     code_blocks: tuple[CodeBlock, ...]
     diagnostics: tuple[Diagnostic, ...] = ()  # problems found while reading (KB1xx)
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """The body's headings, found on first use: most checks never need them."""
+        from skillbook.markdown_scan import headings_in  # the scanner builds on this module
+
+        return headings_in(self.body, self.body_line)
 
     def line_of(self, key: str) -> int:
         """Line of a frontmatter key, else the opening `---` line (1)."""
