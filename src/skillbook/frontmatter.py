@@ -60,11 +60,20 @@ def split(text: str) -> Split:
     first = text if first_end < 0 else text[:first_end]
     if not _is_marker(first):
         return Split(None, text, 1)
-    lines = text.split("\n")
-    for index in range(1, len(lines)):
-        if _is_marker(lines[index]):
-            yaml_text = "\n".join(line.rstrip("\r") for line in lines[1:index])
-            return Split(yaml_text, "\n".join(lines[index + 1 :]), index + 2)
+    pos = first_end
+    while pos >= 0:  # each candidate is a line that starts with ---
+        pos = text.find("\n---", pos)
+        if pos < 0:
+            break
+        line_end = text.find("\n", pos + 1)
+        line = text[pos + 1 : line_end if line_end >= 0 else len(text)]
+        if _is_marker(line):
+            yaml_text = text[first_end + 1 : pos]
+            if "\r" in yaml_text:
+                yaml_text = "\n".join(part.rstrip("\r") for part in yaml_text.split("\n"))
+            body = "" if line_end < 0 else text[line_end + 1 :]
+            return Split(yaml_text, body, text.count("\n", 0, pos + 1) + 2)
+        pos = pos + 1
     return Split("", text, 1, closed=False)
 
 

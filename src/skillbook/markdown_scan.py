@@ -100,17 +100,16 @@ def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str
     lang = ""
     block_start = content_start = 0
     for match in _FENCE_LINE.finditer("\n" + text):  # offsets: start = line start in text
+        line_start, line_end = match.start(), match.end() - 1
         marker, info = match.group("fence"), match.group("info")
         if fence is None:
             if marker[0] == "`" and "`" in info:
                 continue  # an inline code span such as ```x``` on one line, not a fence
             fence, lang = marker, _fence_lang(info)
-            block_start, content_start = match.start(), min(match.end(), len(text))
+            block_start, content_start = line_start, min(line_end + 1, len(text))
         elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
-            blocks.append(
-                (content_start, lang, text[content_start : max(match.start() - 1, content_start)])
-            )
-            ranges.append((block_start, match.end() - 1))
+            blocks.append((content_start, lang, text[content_start : max(line_start - 1, content_start)]))
+            ranges.append((block_start, line_end))
             fence = None
     if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown
         blocks.append((content_start, lang, text[content_start:]))
@@ -269,19 +268,23 @@ def _inline_links(text: str) -> list[tuple[int, str, bool]]:
     found = []
     for close in _LINK_MIDDLE.finditer(text):
         line_start = text.rfind("\n\n", 0, close.start()) + 1
-        opening = close.start()
-        depth = 0
-        while opening > line_start:  # find the `[` that opens this link text
-            opening -= 1
-            ch = text[opening]
-            if ch == "]":
-                depth += 1
-            elif ch == "[":
-                if depth == 0:
-                    break
-                depth -= 1
-        else:
+        opening = text.rfind("[", line_start, close.start())
+        if opening < 0:
             continue
+        if "]" in text[opening + 1 : close.start()]:  # nested brackets: walk back and count
+            opening = close.start()
+            depth = 0
+            while opening > line_start:
+                opening -= 1
+                ch = text[opening]
+                if ch == "]":
+                    depth += 1
+                elif ch == "[":
+                    if depth == 0:
+                        break
+                    depth -= 1
+            else:
+                continue
         url = _LINK_TAIL.match(text, close.end())
         if url is None:
             continue
