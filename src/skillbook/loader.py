@@ -78,12 +78,13 @@ def read_document(
 ) -> Document:
     """Read and parse one Markdown file (repo-relative `path`); problems become diagnostics."""
     full = os.path.join(root, path)  # plain strings: pathlib costs more than the read here
-    try:
-        stat = os.stat(full)
-        stamp = (stat.st_mtime_ns, stat.st_size)
-    except OSError as exc:
-        return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
-    if cache is not None:
+    stamp = (0, 0)
+    if cache is not None:  # the stamp is only needed to reuse a parse between rebuilds
+        try:
+            stat = os.stat(full)
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError as exc:
+            return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
         cached = cache.get(path, stamp)
         if cached is not None:
             return cached
