@@ -46,15 +46,21 @@ def _plugin_site(root: Path, prune: bool = True) -> None:
     )
 
 
+NAV_LIMIT = 200  # the plugin's default nav_max_entries
+
+
 def _plain_site(root: Path, skills: int, patterns: int) -> None:
-    # same navigation shape as the plugin builds: Home, Skills (index + pages), Patterns
+    # same navigation shape as the plugin builds: Home, Skills (index + pages), Patterns;
+    # a section longer than NAV_LIMIT lists only its index page, as the plugin does
     (root / "docs/index.md").write_text("# Home\n\nA synthetic knowledge base.\n")
     (root / "docs/skills/index.md").write_text("# Skills\n")
     (root / "docs/patterns/index.md").write_text("# Patterns\n")
     nav = ["nav:", "  - Home: index.md", "  - Skills:", "    - skills/index.md"]
-    nav += [f"    - skill-{i:05d}: skills/skill-{i:05d}/SKILL.md" for i in range(skills)]
+    if skills <= NAV_LIMIT:
+        nav += [f"    - skill-{i:05d}: skills/skill-{i:05d}/SKILL.md" for i in range(skills)]
     nav += ["  - Patterns:", "    - patterns/index.md"]
-    nav += [f"    - Pattern {i:05d}: patterns/pattern_{i:05d}.md" for i in range(patterns)]
+    if patterns <= NAV_LIMIT:
+        nav += [f"    - Pattern {i:05d}: patterns/pattern_{i:05d}.md" for i in range(patterns)]
     (root / "mkdocs.yml").write_text(
         "site_name: Bench\n" + THEME + "plugins:\n  - search\n" + "\n".join(nav) + "\n"
     )

@@ -264,3 +264,22 @@ def test_a_site_can_override_a_template(tmp_path: Path) -> None:
     assert '<a href="retry/">retry</a> (1)' in skills
     assert "grid cards" not in skills  # the packaged template was not used
     assert "skillbook-used-by" in page(root, "patterns/backoff")  # the others still are
+
+
+def test_long_sections_leave_the_navigation_to_their_catalogue(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["mkdocs.yml"] = MKDOCS_YML.replace(
+        "elixir_check: false", "elixir_check: false\n      nav_max_entries: 1"
+    )
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    nav = (
+        page(root, "patterns/backoff")
+        .split('<nav class="md-nav md-nav--primary"', 1)[1]
+        .split("</nav>", 1)[0]
+    )
+    assert 'href="../../skills/"' in nav  # two skills > 1: the section is its catalogue
+    assert "skills/retry/" not in nav
+    assert "Backoff" in nav  # one pattern <= 1: listed
+    assert 'href="retry/"' in page(root, "skills")  # the catalogue still leads to every skill

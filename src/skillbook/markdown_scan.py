@@ -108,7 +108,9 @@ def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str
             fence, lang = marker, _fence_lang(info)
             block_start, content_start = line_start, min(line_end + 1, len(text))
         elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
-            blocks.append((content_start, lang, text[content_start : max(line_start - 1, content_start)]))
+            blocks.append(
+                (content_start, lang, text[content_start : max(line_start - 1, content_start)])
+            )
             ranges.append((block_start, line_end))
             fence = None
     if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown

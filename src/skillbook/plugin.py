@@ -180,21 +180,28 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         nav: list[Any] = []
         if files.get_file_from_path("index.md") is not None:
             nav.append({"Home": "index.md"})
+        limit = self.config.nav_max_entries
+
+        def section(title: str, index: str, entries: list[Any]) -> dict[str, Any]:
+            # Every page renders its section's navigation: listing 1,000 entries in it makes each
+            # page large and the build quadratic. Past the limit the catalogue is the way in.
+            return {title: [index, *entries] if len(entries) <= limit else index}
+
+        skills = sorted(kb.skills, key=lambda s: s.name)
         nav.append(
-            {
-                "Skills": [f"{layout.skills_dir}/index.md"]
-                + [{s.name: s.path} for s in sorted(kb.skills, key=lambda s: s.name)]
-            }
+            section("Skills", f"{layout.skills_dir}/index.md", [{s.name: s.path} for s in skills])
         )
+        patterns = sorted(kb.patterns, key=lambda p: p.title.lower())
         nav.append(
-            {
-                "Patterns": [f"{layout.patterns_dir}/index.md"]
-                + [{p.title: p.path} for p in sorted(kb.patterns, key=lambda p: p.title.lower())]
-            }
+            section(
+                "Patterns", f"{layout.patterns_dir}/index.md", [{p.title: p.path} for p in patterns]
+            )
         )
         nav.append({"Status": STATUS_PAGE})
         sessions = sorted(kb.sessions, key=lambda s: s.path, reverse=True)
-        nav.append({"Sessions": [f"{layout.sessions_dir}/index.md"] + [s.path for s in sessions]})
+        nav.append(
+            section("Sessions", f"{layout.sessions_dir}/index.md", [s.path for s in sessions])
+        )
         sections: dict[str, list[str]] = defaultdict(list)
         for file in files.documentation_pages():
             repo = self.repo_of.get(file.src_uri, "")
