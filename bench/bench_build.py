@@ -16,7 +16,6 @@ import contextlib
 import io
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -98,9 +97,23 @@ def rebuild_after_edit(root: Path, edited: Path) -> float:
     return elapsed
 
 
+def _set_plugin_options(root: Path, **options: object) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text().split("  - skillbook:\n", 1)[0]
+    lines = "".join(
+        f"      {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in options.items()
+    )
+    config.write_text(text + "  - skillbook:\n" + lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="+", default=["100:300", "1000:3000"])
+    parser.add_argument(
+        "--full-nav",
+        action="store_true",
+        help="also build with every entry in the navigation (nav_max_entries above the size)",
+    )
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
@@ -112,11 +125,13 @@ def main() -> None:
             plain_root.mkdir()
             generate(plain_root / "docs", skills, patterns)
             _plain_site(plain_root, skills, patterns)
-            repeat = 3 if skills + patterns <= 1000 else 1  # the large size takes minutes a build
-            plain_time = timed_build(plain_root, repeat)
-            plugin_time = timed_build(plugin_root, repeat)
-            page = plugin_root / "site/skills/skill-00000/index.html"
-            pruned_kb = page.stat().st_size / 1024
+            repeat = 3 if skills + patterns <= 1000 else 1  # the large size takes a while a build
+            plain = timed_build(plain_root, repeat)
+            plugin = timed_build(plugin_root, repeat)
+            _set_plugin_options(plugin_root, elixir_check=False, exports=False)
+            no_exports = timed_build(plugin_root, repeat)
+            _set_plugin_options(plugin_root, elixir_check=False)
+            page_kb = (plugin_root / "site/skills/skill-00000/index.html").stat().st_size / 1024
             site_mb = (
                 sum(f.stat().st_size for f in (plugin_root / "site").rglob("*") if f.is_file())
                 / 2**20
@@ -127,38 +142,29 @@ def main() -> None:
             plain_rebuild = rebuild_after_edit(
                 plain_root, plain_root / "docs/patterns/pattern_00000.md"
             )
-            _plugin_site(plugin_root, prune=False)
-            unpruned_time = timed_build(plugin_root)
-            unpruned_kb = page.stat().st_size / 1024
-            shutil.rmtree(plugin_root / "site")
-        rows.append(
-            (
-                skills,
-                patterns,
-                plugin_time,
-                plain_time,
-                plugin_rebuild,
-                plain_rebuild,
-                pruned_kb,
-                unpruned_kb,
-                unpruned_time,
-                site_mb,
+            line = (
+                f"{skills} skills + {patterns} patterns: plain {plain:.1f} s; plugin {plugin:.1f} s "
+                f"({plugin / plain:.2f}x), without exports {no_exports:.1f} s ({no_exports / plain:.2f}x); "
+                f"rebuild after one edit: plugin {plugin_rebuild:.1f} s, plain {plain_rebuild:.1f} s "
+                f"({plugin_rebuild / plain_rebuild:.2f}x); skill page {page_kb:.0f} KB; site {site_mb:.0f} MB"
             )
-        )
-        print(
-            f"{skills} skills + {patterns} patterns: build plugin {plugin_time:.1f} s, plain {plain_time:.1f} s "
-            f"({plugin_time / plain_time:.2f}x); rebuild after one edit plugin {plugin_rebuild:.1f} s, "
-            f"plain {plain_rebuild:.1f} s ({plugin_rebuild / plain_rebuild:.2f}x); skill page "
-            f"{pruned_kb:.0f} KB with navigation.prune, {unpruned_kb:.0f} KB without "
-            f"(build {unpruned_time:.1f} s); site {site_mb:.0f} MB",
-            flush=True,
-        )
+            if args.full_nav:
+                _set_plugin_options(
+                    plugin_root, elixir_check=False, nav_max_entries=skills + patterns
+                )
+                full_nav = timed_build(plugin_root)
+                full_kb = (plugin_root / "site/skills/skill-00000/index.html").stat().st_size / 1024
+                line += (
+                    f"; every entry in the nav: build {full_nav:.1f} s, skill page {full_kb:.0f} KB"
+                )
+        rows.append((skills + patterns, plugin, plain, no_exports))
+        print(line, flush=True)
     if len(rows) == 2:
-        small, large = rows
-        content = (large[0] + large[1]) / (small[0] + small[1])
+        (small, *_), (large, *_) = rows
+        growth = large / small
         print(
-            f"growth: {content:.0f}x content -> plugin build {large[2] / small[2]:.1f}x time, "
-            f"plain build {large[3] / small[3]:.1f}x time"
+            f"growth: {growth:.0f}x content -> plugin build {rows[1][1] / rows[0][1]:.1f}x time, "
+            f"without exports {rows[1][3] / rows[0][3]:.1f}x, plain build {rows[1][2] / rows[0][2]:.1f}x"
         )
 
 

@@ -283,3 +283,21 @@ def test_long_sections_leave_the_navigation_to_their_catalogue(tmp_path: Path) -
     assert "skills/retry/" not in nav
     assert "Backoff" in nav  # one pattern <= 1: listed
     assert 'href="retry/"' in page(root, "skills")  # the catalogue still leads to every skill
+
+
+def test_exports_can_be_turned_off(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["mkdocs.yml"] = MKDOCS_YML.replace(
+        "elixir_check: false", "elixir_check: false\n      exports: false"
+    )
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    site = root / "site"
+    assert not (site / "catalog.json").exists() and not (site / "llms.txt").exists()
+    assert (
+        not (site / "skills/retry/retry.zip").exists()
+        and not (site / "skills/retry/index.md").exists()
+    )
+    assert "Download skill" not in page(root, "skills/retry")
+    assert (site / "schemas/skill.schema.json").is_file()  # editor schemas are not exports

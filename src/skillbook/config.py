@@ -36,6 +36,10 @@ class SkillbookConfig(base.Config):
     only its catalogue page, which lists every entry (every page renders its section's
     navigation, so long sections make pages large and builds quadratic)."""
 
+    exports = c.Type(bool, default=True)
+    """Publish for machine readers: each skill's bundle zip (and its download button), each
+    page's raw Markdown, catalog.json, llms.txt and llms-full.txt."""
+
     notices = c.Type(bool, default=True)
     """Show a notice listing the problems at the top of pages whose source has any."""
 

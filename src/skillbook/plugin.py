@@ -148,30 +148,38 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 files.append(File.generated(config, src, content=render(src)))
         css = (Path(__file__).parent / "templates" / "skillbook.css").read_text(encoding="utf-8")
         extra: dict[str, str | bytes] = {CSS_PATH: css}
-        docs = self.docs_rel
-        site_url = config.site_url or None
-        extra["catalog.json"] = catalog_json(self.analysis, site_url=site_url, docs_dir=docs)
-        extra["llms.txt"] = llms_txt(
-            self.analysis,
-            title=config.site_name,
-            summary=config.site_description,
-            site_url=site_url,
-            docs_dir=docs,
-        )
-        extra["llms-full.txt"] = llms_full_txt(self.analysis, title=config.site_name)
         for schema in sorted((Path(__file__).parent / "schemas").glob("*.json")):
             extra[f"schemas/{schema.name}"] = schema.read_bytes()
+        if self.config.exports:
+            extra.update(self._exports(config))
+        for path, content in extra.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content))
+
+    def _exports(self, config: MkDocsConfig) -> dict[str, str | bytes]:
+        """catalog.json, llms.txt, llms-full.txt and every skill's bundle zip."""
+        assert self.analysis is not None
+        docs = self.docs_rel
+        site_url = config.site_url or None
+        extra: dict[str, str | bytes] = {
+            "catalog.json": catalog_json(self.analysis, site_url=site_url, docs_dir=docs),
+            "llms.txt": llms_txt(
+                self.analysis,
+                title=config.site_name,
+                summary=config.site_description,
+                site_url=site_url,
+                docs_dir=docs,
+            ),
+            "llms-full.txt": llms_full_txt(self.analysis, title=config.site_name),
+        }
         bundles = build_bundles(self.analysis.kb, site_url=site_url, docs_dir=docs)
         for bundle in bundles:
-            skill_dir = f"{self.layout.skills_dir}/{bundle.name}"
-            extra[f"{skill_dir}/{bundle.name}.zip"] = bundle.zip_bytes()
+            extra[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
         # the broken links a bundle meets are the check's KB301s already; logging them again as
         # warnings would make `--strict` fail on more than `skillbook check --strict` does
         for problem in problems_of(bundles):
             log.info("%s", problem)
-        for path, content in extra.items():
-            if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=content))
+        return extra
 
     def _nav(self, files: Files) -> list[Any]:
         assert self.analysis is not None
@@ -243,9 +251,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if src in self.skill_pages:
             skill = self.skill_pages[src]
             # the notice, then the download, under the title (MkDocs takes the title from it)
-            markdown = _after_title(
-                markdown, notice + renderer.download(skill, config.site_url or None)
+            download = (
+                renderer.download(skill, config.site_url or None) if self.config.exports else ""
             )
+            markdown = _after_title(markdown, notice + download)
             page.meta["tags"] = list(skill.tags)
             page.meta.setdefault("description", skill.description)
             return markdown + "\n" + renderer.skill_relations(skill)
@@ -282,7 +291,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Publish each skill's and pattern's raw Markdown beside its page, for machine readers."""
-        if not self.config.enabled or self.analysis is None:
+        if not self.config.enabled or self.analysis is None or not self.config.exports:
             return
         kb = self.analysis.kb
         for path in [s.path for s in kb.skills] + [p.path for p in kb.patterns]:
