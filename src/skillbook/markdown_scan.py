@@ -28,11 +28,6 @@ _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 _BACKTICKS = re.compile(r"`+")
-_INLINE_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
-    r"\(\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-)
 _LINK_MIDDLE = re.compile(r"\]\(")
 _LINK_TAIL = re.compile(
     r"\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
@@ -239,20 +234,6 @@ def links_in(body: str) -> list[LinkSpan]:
             LinkSpan(m.start(), end, "", m.start("url"), m.end("url"), m.group("url"), True)
         )
     return sorted(spans, key=lambda s: s.start)
-
-
-def link_spans(body: str) -> list[tuple[int, int, str]]:
-    """(start, end, url) of every inline link or reference definition URL outside code."""
-    masked = mask_code(body)
-    spans = []
-    for close in _LINK_MIDDLE.finditer(masked):
-        url = _LINK_TAIL.match(masked, close.end())
-        if url is not None and _INLINE_LINK.search(
-            masked, max(0, masked.rfind("\n\n", 0, close.start())), url.end()
-        ):
-            spans.append((url.start("url"), url.end("url"), url.group("url")))
-    spans.extend((m.start("url"), m.end("url"), m.group("url")) for m in _REF_DEF.finditer(masked))
-    return sorted(spans)
 
 
 def _heading(text: str, line: int, level: int) -> Heading:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping
 
-from skillbook.markdown_scan import link_spans, resolve_relative
+from skillbook.markdown_scan import links_in, resolve_relative
 
 
 def rewrite_links(
@@ -26,12 +26,12 @@ def rewrite_links(
     """Rewrite relative links of a page whose repo path and site path differ or leave the site."""
     out: list[str] = []
     pos = 0
-    for start, end, url in link_spans(markdown):
-        replacement = _rewrite(url, page_repo_path, page_src_uri, src_of, repo_link, exists)
+    for span in links_in(markdown):
+        replacement = _rewrite(span.url, page_repo_path, page_src_uri, src_of, repo_link, exists)
         if replacement is not None:
-            out.append(markdown[pos:start])
+            out.append(markdown[pos : span.url_start])
             out.append(replacement)
-            pos = end
+            pos = span.url_end
     out.append(markdown[pos:])
     return "".join(out)
 
