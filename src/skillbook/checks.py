@@ -9,10 +9,14 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from skillbook import markdown_scan, schema
-from skillbook.diagnostics import Diagnostic, Report, Severity, diagnostic
+from skillbook.diagnostics import Diagnostic, Report, diagnostic
 from skillbook.model import Document, KnowledgeBase, Link
+
+if TYPE_CHECKING:
+    from skillbook.status import Status
 
 MAX_SKILL_LINES = 500
 
@@ -269,9 +273,13 @@ def check_size(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 
 def run_checks(
     kb: KnowledgeBase, *, extra: Iterable[Iterable[Diagnostic]] = (), rel: Relations | None = None
-) -> Report:
-    """Run every check on `kb` and collect a sorted report (`extra`: KB4xx, KB502 results)."""
-    from skillbook.status import check_roadmap  # status builds on checks; import late
+) -> tuple[Report, Status]:
+    """Run every check on `kb`: a sorted report (`extra`: KB502 results) and the roadmap status.
+
+    Status is computed once, from the file checks: the roadmap checks (KB4xx) report only on
+    the roadmap and session logs, which are never files a task produces.
+    """
+    from skillbook.status import check_roadmap, compute_status  # status builds on checks
 
     rel = rel or relations(kb)
     diagnostics: list[Diagnostic] = []
@@ -285,10 +293,6 @@ def run_checks(
         *extra,
     ):
         diagnostics.extend(part)
-    diagnostics.extend(check_roadmap(kb, diagnostics))
-    return Report.of(diagnostics, kb.files_read)
-
-
-def error_paths(diagnostics: Iterable[Diagnostic]) -> frozenset[str]:
-    """Paths that have at least one error."""
-    return frozenset(d.path for d in diagnostics if d.severity is Severity.ERROR)
+    status = compute_status(kb, diagnostics)
+    diagnostics.extend(check_roadmap(kb, status))
+    return Report.of(diagnostics, kb.files_read), status

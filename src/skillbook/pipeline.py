@@ -11,7 +11,7 @@ from skillbook.checks import Relations, relations, run_checks
 from skillbook.diagnostics import Report
 from skillbook.loader import DocumentCache, load
 from skillbook.model import KnowledgeBase, Layout
-from skillbook.status import Status, compute_status
+from skillbook.status import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +44,8 @@ def analyse(
         else:
             result = elixir.ElixirResult((), 0, "turned off")
         rel = relations(kb)
-        report = run_checks(kb, extra=[result.diagnostics], rel=rel)
-        return Analysis(kb, report, rel, compute_status(kb, report.diagnostics), result)
+        report, status = run_checks(kb, extra=[result.diagnostics], rel=rel)
+        return Analysis(kb, report, rel, status, result)
     finally:
         if collecting:
             gc.enable()

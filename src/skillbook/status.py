@@ -138,9 +138,8 @@ def compute_status(kb: KnowledgeBase, diagnostics: Iterable[Diagnostic]) -> Stat
     return Status(tuple(phases), task_of)
 
 
-def check_roadmap(kb: KnowledgeBase, diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+def check_roadmap(kb: KnowledgeBase, status: Status) -> Iterator[Diagnostic]:
     """KB402–KB405: the roadmap against the files, and session claims against the roadmap."""
-    diagnostics = list(diagnostics)
     roadmap = kb.roadmap
     sections = (kb.layout.skills_dir.strip("/") + "/", kb.layout.patterns_dir.strip("/") + "/")
     for phase in roadmap.phases:
@@ -154,7 +153,6 @@ def check_roadmap(kb: KnowledgeBase, diagnostics: Iterable[Diagnostic]) -> Itera
                         f"task {task.id} lists '{path}', which is not a file under "
                         f"{sections[0]} or {sections[1]}",
                     )
-    status = compute_status(kb, diagnostics)
     if roadmap.present and roadmap.phases:
         for path in [*(s.path for s in kb.skills), *(p.path for p in kb.patterns)]:
             if path not in status.task_of:
