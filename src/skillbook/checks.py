@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from skillbook import markdown_scan, schema
 from skillbook.diagnostics import Diagnostic, Report, diagnostic
+from skillbook.html_policy import raw_html_problems
 from skillbook.model import Document, KnowledgeBase, Link
 
 if TYPE_CHECKING:
@@ -117,7 +118,11 @@ def _snake(name: str) -> str:
 
 
 def check_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """KB205: two skills with one name, two patterns with one id or title."""
+    """KB205: two skills with one name, two patterns with one title.
+
+    Names that differ only by case (two pattern ids among them) are the loader's KB205: it
+    sees every file name, not only the entries.
+    """
     seen: dict[str, str] = {}
     for skill in kb.skills:
         fm = skill.doc.frontmatter or {}
@@ -133,19 +138,8 @@ def check_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             )
         else:
             seen[key] = skill.path
-    ids: dict[str, str] = {}
     titles: dict[str, str] = {}
     for pattern in kb.patterns:
-        folded = pattern.id.lower()
-        if folded in ids:
-            yield diagnostic(
-                pattern.path,
-                None,
-                "KB205",
-                f"pattern id '{pattern.id}' clashes with {ids[folded]} (ids are URLs: case does not separate them)",
-            )
-        else:
-            ids[folded] = pattern.path
         title = pattern.title.strip().lower()
         if title in titles:
             yield diagnostic(
@@ -173,6 +167,14 @@ def _link_problem(
 ) -> Diagnostic | None:
     if link.kind == "external":
         return None
+    if link.kind == "unsafe":
+        return diagnostic(
+            doc.path,
+            link.line,
+            "KB306",
+            f"link '{link.target[:60]}' would run code or inline content in a reader's browser; "
+            f"the published page keeps the link text, without the link",
+        )
     if link.kind == "absolute":
         return diagnostic(
             doc.path,
@@ -191,6 +193,14 @@ def _link_problem(
     assert link.path is not None
     if link.kind == "relative":
         target = kb.targets.get(link.path)
+        if target is not None and target.outside:
+            return diagnostic(
+                doc.path,
+                link.line,
+                "KB305",
+                f"link '{link.target}' reaches {link.path} through a symlink that leads "
+                f"outside the repository",
+            )
         if target is None or not target.exists:
             hint = ""
             if target is not None and target.suggestion:
@@ -228,6 +238,19 @@ def check_links(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             problem = _link_problem(kb, doc, link, docs)
             if problem is not None:
                 yield problem
+
+
+def check_raw_html(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """KB307: raw HTML in a body that the published page removes."""
+    for doc in kb.documents():
+        if "<" not in doc.body:
+            continue
+        masked = markdown_scan.mask_code(doc.body)
+        line, counted = doc.body_line, 0
+        for problem in raw_html_problems(masked):
+            line += masked.count("\n", counted, problem.offset)
+            counted = problem.offset
+            yield diagnostic(doc.path, line, "KB307", problem.message)
 
 
 def check_relations(kb: KnowledgeBase, rel: Relations | None = None) -> Iterator[Diagnostic]:
@@ -288,6 +311,7 @@ def run_checks(
         check_frontmatter(kb),
         check_unique(kb),
         check_links(kb),
+        check_raw_html(kb),
         check_relations(kb, rel),
         check_size(kb),
         *extra,

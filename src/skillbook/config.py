@@ -43,5 +43,14 @@ class SkillbookConfig(base.Config):
     notices = c.Type(bool, default=True)
     """Show a notice listing the problems at the top of pages whose source has any."""
 
+    max_file_size = c.Type(int, default=1024 * 1024)
+    """Largest skill, pattern or session file loaded, in bytes (default 1 MiB). A larger file
+    is reported (KB106) and its page says it is not published; it is never read whole."""
+
+    sanitize = c.Type(bool, default=True)
+    """Remove scripts, event handlers, frames, forms and javascript:/vbscript:/data: URLs from
+    the pages of skills, patterns and sessions (`skillbook check` reports them as KB306 and
+    KB307). Pages in docs/ are the site's own and are left as written."""
+
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of templates that override the packaged ones by file name."""

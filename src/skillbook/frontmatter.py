@@ -28,6 +28,55 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings accepted in frontmatter and the roadmap.
+
+libyaml composes nodes recursively: a few thousand levels crash the interpreter. Real
+frontmatter is two levels deep, a roadmap five.
+"""
+
+_NESTING_CHARS = "[{-:?"  # every level of nesting starts at one of these
+
+
+def hazard(yaml_text: str) -> tuple[str, int] | None:
+    """What makes `yaml_text` unsafe to compose, with its 0-based line, or None.
+
+    Aliases are refused outright: `*ref` shares a node, so a few lines can stand for billions
+    of values ("billion laughs") once anything walks them, and plain frontmatter never needs
+    them. Nesting deeper than MAX_DEPTH is refused before libyaml recurses into it. Both are
+    looked for only when the text could hold them, which for ordinary files costs one scan.
+    """
+    may_alias = "&" in yaml_text and "*" in yaml_text
+    may_nest = sum(yaml_text.count(c) for c in _NESTING_CHARS) > MAX_DEPTH
+    if not (may_alias or may_nest):
+        return None
+    loader = _Loader(yaml_text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return (
+                    f"aliases (*{event.anchor}) are not allowed: write the value out",
+                    _line(event),
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return f"nested more than {MAX_DEPTH} levels deep", _line(event)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its line
+    finally:
+        loader.dispose()
+    return None
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line if event.start_mark is not None else 0
+
+
 @dataclass(frozen=True, slots=True)
 class Split:
     """The parts of a file: raw YAML (None without a `---` block) and the body."""
@@ -79,6 +128,10 @@ def split(text: str) -> Split:
 
 def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
     """Parse YAML whose first line is file line `first_line`, recording each key's line."""
+    refused = hazard(yaml_text)
+    if refused is not None:
+        message, line = refused
+        return Parsed(None, {}, (message, first_line + line))
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
@@ -91,7 +144,7 @@ def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = _explain(exc.problem or exc.context or "invalid YAML")
         if exc.context and exc.problem and exc.context_mark is not None:
             problem += f" ({exc.context} on line {first_line + exc.context_mark.line})"
         return Parsed(None, {}, (problem, line))
@@ -100,6 +153,20 @@ def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
     finally:
         loader.dispose()
     return Parsed(data, key_lines, None, tuple(duplicates))
+
+
+_UNKNOWN_TAG = "could not determine a constructor for the tag "
+
+
+def _explain(problem: str) -> str:
+    """Say plainly why a tag such as `!!python/object` is refused."""
+    if problem.startswith(_UNKNOWN_TAG):
+        tag = problem[len(_UNKNOWN_TAG) :].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return (
+            f"the tag '{tag}' is not allowed: only plain YAML (strings, numbers, booleans, "
+            f"lists, mappings) is read"
+        )
+    return problem
 
 
 def _record_keys(

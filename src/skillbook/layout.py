@@ -9,6 +9,7 @@ import yaml
 
 from skillbook.errors import SkillbookError
 from skillbook.model import Layout
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
 OPTION_NAMES = ("skills_dir", "patterns_dir", "sessions_dir", "roadmap")
 
@@ -83,4 +84,9 @@ def read_layout(root: Path) -> Layout:
             values[name] = value.strip().strip("/")
     if "roadmap" not in values and "sessions_dir" in values:
         values["roadmap"] = f"{values['sessions_dir']}/roadmap.yml"
-    return Layout(**values)
+    size = options.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise SkillbookError(
+            f"{config_file}: skillbook option 'max_file_size' must be a positive number of bytes"
+        )
+    return Layout(**values, max_file_size=size)

@@ -11,8 +11,9 @@ import difflib
 import os
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -20,6 +21,7 @@ from urllib.parse import unquote
 from skillbook import markdown_scan
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.frontmatter import parse_yaml, split
+from skillbook.html_policy import unsafe_url
 from skillbook.model import (
     Document,
     Heading,
@@ -31,6 +33,7 @@ from skillbook.model import (
     Skill,
     Target,
 )
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE, Problem, read_text
 from skillbook.roadmap import load_roadmap
 from skillbook.schema import ISO_DATE
 
@@ -75,6 +78,7 @@ def read_document(
     *,
     missing_frontmatter: Severity | None,
     cache: DocumentCache | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> Document:
     """Read and parse one Markdown file (repo-relative `path`); problems become diagnostics."""
     full = os.path.join(root, path)  # plain strings: pathlib costs more than the read here
@@ -84,29 +88,28 @@ def read_document(
             stat = os.stat(full)
             stamp = (stat.st_mtime_ns, stat.st_size)
         except OSError as exc:
-            return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
+            return _unreadable(path, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
         cached = cache.get(path, stamp)
         if cached is not None:
             return cached
-    try:
-        with open(full, "rb") as handle:
-            data = handle.read()
-        text = data.decode("utf-8")
-    except OSError as exc:
-        return _unreadable(path, f"cannot be read: {exc.strerror or exc}")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return _unreadable(path, f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8", line)
-    doc = parse_document(path, text, missing_frontmatter=missing_frontmatter)
+    read = read_text(full, max_size)
+    if read.text is None:
+        doc = _unreadable(path, read.problems)
+    else:
+        doc = parse_document(path, read.text, missing_frontmatter=missing_frontmatter)
+        if read.problems:
+            doc = replace(doc, diagnostics=_diagnostics(path, read.problems) + doc.diagnostics)
     if cache is not None:
         cache.put(path, stamp, doc)
     return doc
 
 
-def _unreadable(path: str, message: str, line: int | None = None) -> Document:
-    return Document(
-        path, None, False, {}, "", 1, (), (), (diagnostic(path, line, "KB101", message),)
-    )
+def _diagnostics(path: str, problems: Iterable[Problem]) -> tuple[Diagnostic, ...]:
+    return tuple(diagnostic(path, p.line, p.code, p.message) for p in problems)
+
+
+def _unreadable(path: str, problems: Iterable[Problem]) -> Document:
+    return Document(path, None, False, {}, "", 1, (), (), _diagnostics(path, problems), False)
 
 
 def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None) -> Document:
@@ -169,6 +172,8 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
 def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
     """Classify a link and resolve a relative one against the document's folder."""
     target = raw.target
+    if (":" in target or "&" in target or "\t" in target) and unsafe_url(target):
+        return Link(target, raw.line, "unsafe", None, None, raw.image)
     if _WINDOWS_PATH.match(target) or target.lower().startswith("file:"):
         return Link(target, raw.line, "absolute", None, None, raw.image)
     if _SCHEME.match(target) or target.startswith("//"):
@@ -256,21 +261,102 @@ def _session(doc: Document) -> Session:
     )
 
 
-def _walk_files(root: Path, folder: str) -> Iterable[str]:
-    """Every non-hidden file below `folder`, repo-relative, sorted."""
-    prefix = "" if folder == "." else f"{folder}/"
-    try:
-        entries = sorted(os.scandir(os.path.join(root, folder)), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            if not _is_hidden(entry.name):
-                yield from _walk_files(root, prefix + entry.name)
-        else:
-            yield prefix + entry.name
+class _Walker:
+    """Lists folders of the knowledge base, reporting what must not be followed or read.
+
+    A symlink that leads outside the repository is never followed (KB305), one that leads back
+    into a folder being walked is a loop and is not followed (KB101), nor is a broken one; names
+    that differ only by case or Unicode normalisation collide on macOS and Windows (KB205).
+    Real paths are tracked without a system call for ordinary folders.
+    """
+
+    def __init__(self, root: Path, problems: list[Diagnostic]) -> None:
+        self.root = str(root)
+        self.root_real = os.path.realpath(root)
+        self.problems = problems
+        self._real: dict[str, str] = {"": self.root_real}
+
+    def _report(self, path: str, code: str, message: str) -> None:
+        self.problems.append(diagnostic(path, None, code, message))
+
+    def entries(self, folder: str) -> list[os.DirEntry[str]]:
+        """The usable entries of repo folder `folder` ("" for the root), sorted by name."""
+        try:
+            found = sorted(os.scandir(os.path.join(self.root, folder)), key=lambda e: e.name)
+        except OSError as exc:
+            self._report(folder, "KB101", f"folder cannot be read: {exc.strerror or exc}")
+            return []
+        prefix = f"{folder}/" if folder else ""
+        folder_real = self._real.get(folder)
+        if folder_real is None:  # a configured folder below the root, such as docs/skills
+            folder_real = self._real[folder] = os.path.realpath(os.path.join(self.root, folder))
+            if not folder_real.startswith(self.root_real + os.sep):
+                self._report(folder, "KB305", "leads outside the repository; it is not read")
+                return []
+        kept: list[os.DirEntry[str]] = []
+        keys: dict[str, str] = {}
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            rel = prefix + entry.name
+            real = f"{folder_real}/{entry.name}"
+            if entry.is_symlink() and not self._follow(entry, rel, folder):
+                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+            key = unicodedata.normalize("NFC", entry.name).casefold()
+            if key in keys:
+                self._report(
+                    rel,
+                    "KB205",
+                    f"name differs from {prefix}{keys[key]} only by case or accents: the two "
+                    f"are one file on macOS and Windows checkouts; rename one",
+                )
+            else:
+                keys[key] = entry.name
+            if entry.is_dir():
+                self._real[rel] = real
+            elif not entry.is_file():
+                self._report(rel, "KB101", "is not a regular file (a pipe, socket or device)")
+                continue
+            kept.append(entry)
+        return kept
+
+    def _follow(self, entry: os.DirEntry[str], rel: str, folder: str) -> bool:
+        """Whether a symlink may be followed; reports why not."""
+        try:
+            written = os.readlink(entry.path)
+        except OSError:
+            written = "?"
+        real = os.path.realpath(entry.path)
+        if real != self.root_real and not real.startswith(self.root_real + os.sep):
+            self._report(
+                rel,
+                "KB305",
+                f"is a symlink to '{written}', outside the repository; it is not followed",
+            )
+            return False
+        if not os.path.exists(real):
+            self._report(rel, "KB101", f"is a broken symlink (to '{written}'), or a symlink loop")
+            return False
+        ancestors = [folder]
+        while ancestors[-1]:
+            ancestors.append(ancestors[-1].rpartition("/")[0])
+        if os.path.isdir(real) and any(self._real.get(a) == real for a in ancestors):
+            self._report(rel, "KB101", f"is a symlink to '{written}', a folder that contains it")
+            return False
+        return True
+
+    def files(self, folder: str) -> Iterable[str]:
+        """Every file below repo folder `folder` ("." for the root), sorted, hidden ones skipped."""
+        start = "" if folder == "." else folder
+        prefix = f"{start}/" if start else ""
+        for entry in self.entries(start):
+            if entry.is_dir():
+                if not _is_hidden(entry.name):
+                    yield from self.files(prefix + entry.name)
+            else:
+                yield prefix + entry.name
 
 
 def load(
@@ -290,21 +376,33 @@ def load(
     def read(path: str, missing: Severity | None) -> Document:
         nonlocal files_read
         files_read += 1
-        return read_document(root, path, missing_frontmatter=missing, cache=cache)
+        return read_document(
+            root, path, missing_frontmatter=missing, cache=cache, max_size=layout.max_file_size
+        )
 
+    walker = _Walker(root, problems)
+    top = {entry.name: entry for entry in walker.entries("")}
     skills_dir = layout.skills_dir.strip("/")
-    if (root / "SKILL.md").is_file() and not (root / skills_dir).is_dir():
+    patterns_dir = layout.patterns_dir.strip("/")
+    sessions_dir = layout.sessions_dir.strip("/")
+
+    def is_dir(folder: str) -> bool:
+        # a configured folder may be nested (docs/skills); its top component must be usable
+        first, _, rest = folder.partition("/")
+        return first in top and top[first].is_dir() and (not rest or (root / folder).is_dir())
+
+    if "SKILL.md" in top and not is_dir(skills_dir):
         # a single skill folder (an installed skill, or an exported bundle) checked on its own
         skills.append(_skill(read("SKILL.md", Severity.ERROR), root.resolve().name))
-        assets.extend(f for f in _walk_files(root, ".") if f != "SKILL.md")
-    elif (root / skills_dir).is_dir():
-        for item in sorted(os.scandir(root / skills_dir), key=lambda e: e.name):
+        assets.extend(f for f in walker.files(".") if f != "SKILL.md")
+    elif is_dir(skills_dir):
+        for item in walker.entries(skills_dir):
             entry = item.name
             rel = f"{skills_dir}/{entry}"
             if _is_hidden(entry):
                 continue
             if item.is_dir():
-                folder_files = list(_walk_files(root, rel))
+                folder_files = list(walker.files(rel))
                 if f"{rel}/SKILL.md" in folder_files:
                     doc = read(f"{rel}/SKILL.md", Severity.ERROR)
                     skills.append(_skill(doc, entry))
@@ -324,9 +422,8 @@ def load(
                     )
                 )
 
-    patterns_dir = layout.patterns_dir.strip("/")
-    if (root / patterns_dir).is_dir():
-        for rel in _walk_files(root, patterns_dir):
+    if is_dir(patterns_dir):
+        for rel in walker.files(patterns_dir):
             inner = rel[len(patterns_dir) + 1 :]
             if not rel.endswith(".md"):
                 assets.append(rel)
@@ -345,9 +442,8 @@ def load(
             else:
                 patterns.append(_pattern(read(rel, Severity.WARNING), inner[:-3]))
 
-    sessions_dir = layout.sessions_dir.strip("/")
-    if (root / sessions_dir).is_dir():
-        for rel in _walk_files(root, sessions_dir):
+    if is_dir(sessions_dir):
+        for rel in walker.files(sessions_dir):
             name = posixpath.basename(rel)
             if not rel.endswith(".md"):
                 continue
@@ -377,12 +473,12 @@ def load(
                     )
                 )
 
-    roadmap = load_roadmap(root, layout.roadmap)
+    roadmap = load_roadmap(root, layout.roadmap, layout.max_file_size)
     if roadmap.present:
         files_read += 1
     kb_docs = [s.doc for s in skills] + [p.doc for p in patterns] + [s.doc for s in sessions]
     kb_docs += list(intros.values())
-    targets = _targets(root, kb_docs, {d.path for d in kb_docs}, assets)
+    targets = _targets(root, kb_docs, {d.path for d in kb_docs}, assets, layout.max_file_size)
     return KnowledgeBase(
         root=root,
         layout=layout,
@@ -446,10 +542,16 @@ class _Listing:
         return "/".join(([folder] if folder else []) + [close[0], *rest])
 
 
+def _inside(root_real: str, path: Path) -> bool:
+    real = os.path.realpath(path)
+    return real == root_real or real.startswith(root_real + os.sep)
+
+
 def _targets(
-    root: Path, docs: list[Document], loaded: set[str], assets: list[str]
+    root: Path, docs: list[Document], loaded: set[str], assets: list[str], max_size: int
 ) -> Mapping[str, Target]:
     listing = _Listing(root)
+    root_real = os.path.realpath(root)
     known = loaded | set(assets)
     wanted: dict[str, bool] = {}
     for doc in docs:
@@ -462,18 +564,25 @@ def _targets(
             exists, suggestion = True, None
         else:
             exists, suggestion = listing.lookup(path)
-        is_dir = exists and path not in known and (root / path).is_dir()
+        outside = exists and path not in known and not _inside(root_real, root / path)
+        is_dir = exists and not outside and path not in known and (root / path).is_dir()
         headings: tuple[Heading, ...] | None = None
-        if exists and needs_anchors and path not in loaded and path.endswith(".md") and not is_dir:
-            headings = _headings_of(root / path)
-        targets[path] = Target(exists, is_dir, suggestion, headings)
+        if (
+            exists
+            and not outside
+            and needs_anchors
+            and path not in loaded
+            and path.endswith(".md")
+            and not is_dir
+        ):
+            headings = _headings_of(root / path, max_size)
+        targets[path] = Target(exists, is_dir, suggestion, headings, outside)
     return targets
 
 
-def _headings_of(full: Path) -> tuple[Heading, ...] | None:
-    try:
-        text = full.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+def _headings_of(full: Path, max_size: int) -> tuple[Heading, ...] | None:
+    read = read_text(str(full), max_size)
+    if read.text is None:
         return None
-    parts = split(text)
+    parts = split(read.text)
     return markdown_scan.headings_in(parts.body, parts.body_line)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify
+from markdown.extensions.toc import unique as toc_unique
 
 from skillbook.model import CodeBlock, Heading
 
@@ -28,9 +29,9 @@ _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 _BACKTICKS = re.compile(r"`+")
-_LINK_MIDDLE = re.compile(r"\]\(")
+_BRACKET_OR_BREAK = re.compile(r"[\[\]]|\n[ \t]*\n")
 _LINK_TAIL = re.compile(
-    r"\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+    r"\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 )
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<url><[^>\n]*>|\S+)", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -70,7 +71,7 @@ def _fence_lang(info: str) -> str:
 _FENCE_LINE = re.compile(r"\n[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)")
 _ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
 _SETEXT_LINE = re.compile(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
@@ -78,11 +79,58 @@ def _spaces(segment: str) -> str:
     return "\n".join(" " * len(line) for line in segment.split("\n"))
 
 
+def _code_span_ranges(
+    text: str, skip: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) of every code span, outside the `skip` ranges (fenced code).
+
+    A run of n backticks opens a span that the next run of exactly n backticks in the same
+    paragraph closes; an opener without a closer is literal text. Each run is looked at a
+    bounded number of times, so a body of unmatched backticks costs linear time (a regex
+    would search to the end of the text from every opener).
+    """
+    if "`" not in text:
+        return []
+    runs = [
+        (m.start(), m.end())
+        for m in _BACKTICKS.finditer(text)
+        if not (skip and _in_ranges(m.start(), skip))
+    ]
+    if len(runs) < 2:
+        return []
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
+    paragraph = [bisect.bisect_right(breaks, start) for start, _ in runs]
+    following: list[int | None] = [None] * len(runs)  # index of the next run of equal length
+    last: dict[tuple[int, int], int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        key = (runs[index][1] - runs[index][0], paragraph[index])
+        following[index] = last.get(key)
+        last[key] = index
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        closer = following[index]
+        if closer is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closer][1]))
+        index = closer + 1
+    return spans
+
+
 def _blank_code_spans(text: str) -> str:
     """Replace every code span with spaces, keeping offsets and newlines."""
-    if "`" not in text:
+    spans = _code_span_ranges(text)
+    if not spans:
         return text
-    return _CODE_SPAN.sub(lambda m: _spaces(m.group(0)), text)
+    pieces: list[str] = []
+    pos = 0
+    for start, end in spans:
+        pieces.append(text[pos:start])
+        pieces.append(_spaces(text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str, str]]]:
@@ -134,26 +182,26 @@ def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
     return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
 
 
-def _in_code_span(text: str, offset: int) -> bool:
-    """Whether `offset` is inside a code span of its line (spans across lines are rare)."""
-    start = text.rfind("\n", 0, offset) + 1
-    if "`" not in text[start:offset]:
-        return False
-    end = text.find("\n", offset)
-    line = text[start : end if end >= 0 else len(text)]
-    return _blank_code_spans(line)[offset - start] == " " != text[offset]
-
-
-def _line_of(text: str, offset: int, first_line: int) -> int:
-    return first_line + text.count("\n", 0, offset)
+def _lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
+    """The line of each offset; counting resumes from the previous offset when they ascend."""
+    lines: list[int] = []
+    line, counted = first_line, 0
+    for offset in offsets:
+        if offset < counted:
+            line, counted = first_line, 0
+        line += text.count("\n", counted, offset)
+        counted = offset
+        lines.append(line)
+    return lines
 
 
 def scan(body: str, first_line: int) -> Scan:
     """Find links and fenced code blocks in `body`, whose first line is `first_line`."""
     ranges, fenced = _fence_ranges(body)
+    lines = _lines_of(body, (offset for offset, _, _ in fenced), first_line)
     blocks = tuple(
-        CodeBlock(lang, _line_of(body, offset, first_line), content.replace("\r\n", "\n"))
-        for offset, lang, content in fenced
+        CodeBlock(lang, line, content.replace("\r\n", "\n"))
+        for line, (_, lang, content) in zip(lines, fenced, strict=True)
     )
     return Scan(_links(body, ranges, first_line), blocks)
 
@@ -162,12 +210,11 @@ def scan(body: str, first_line: int) -> Scan:
 def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
     """ATX and setext headings of `body` outside code, in order."""
     masked = _fences(body)[0]
-    found: list[tuple[int, Heading]] = []
+    found: list[tuple[int, str, int]] = []  # offset, text, level
     if "#" in masked:
         for m in _ATX_LINE.finditer("\n" + masked):
-            line = _line_of(masked, m.start(), first_line)
             text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
-            found.append((m.start(), _heading(text, line, len(m.group("hashes")))))
+            found.append((m.start(), text, len(m.group("hashes"))))
     if "==" in masked or "--" in masked:
         for m in _SETEXT_LINE.finditer("\n" + masked):
             if m.start() < 2:
@@ -182,11 +229,12 @@ def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
                 or len(text) - len(stripped) > 3
             ):
                 continue
-            level = 1 if m.group("bar")[0] == "=" else 2
-            line = _line_of(masked, previous_start, first_line)
-            found.append((previous_start, _heading(text.strip(), line, level)))
+            found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
     found.sort(key=lambda item: item[0])
-    return tuple(h for _, h in found)
+    lines = _lines_of(masked, (offset for offset, _, _ in found), first_line)
+    return tuple(
+        _heading(text, line, level) for line, (_, text, level) in zip(lines, found, strict=True)
+    )
 
 
 def mask_code(body: str) -> str:
@@ -211,12 +259,8 @@ def links_in(body: str) -> list[LinkSpan]:
     """Every inline link and reference definition outside code, in order."""
     masked = mask_code(body)
     spans = []
-    for offset, url, image in _inline_links(masked):
+    for offset, url, image, close, tail in _inline_links(masked):
         opening = offset + image
-        close = masked.find("](", opening)
-        tail = _LINK_TAIL.match(masked, close + 2)
-        if tail is None:
-            continue
         spans.append(
             LinkSpan(
                 offset,
@@ -246,33 +290,33 @@ def _heading(text: str, line: int, level: int) -> Heading:
     return Heading(text.strip(), line, level, custom_id)
 
 
-def _inline_links(text: str) -> list[tuple[int, str, bool]]:
-    """(offset, url, image) of inline links: found from each `](`, the rare part of a link."""
+def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
+    """(offset, url, image, closing `]`, URL match) of inline links, in one pass.
+
+    Open brackets wait on a stack that a paragraph break empties; a `]` closes the latest
+    one, and when `(` follows it is a link (or an image with `!` before the `[`). Every
+    bracket is handled once, so a paragraph of unmatched brackets costs linear time.
+    """
+    if "](" not in text:
+        return []
     found = []
-    for close in _LINK_MIDDLE.finditer(text):
-        line_start = text.rfind("\n\n", 0, close.start()) + 1
-        opening = text.rfind("[", line_start, close.start())
-        if opening < 0:
-            continue
-        if "]" in text[opening + 1 : close.start()]:  # nested brackets: walk back and count
-            opening = close.start()
-            depth = 0
-            while opening > line_start:
-                opening -= 1
-                ch = text[opening]
-                if ch == "]":
-                    depth += 1
-                elif ch == "[":
-                    if depth == 0:
-                        break
-                    depth -= 1
-            else:
+    stack: list[int] = []
+    for m in _BRACKET_OR_BREAK.finditer(text):
+        char = m.group()
+        if char == "[":
+            stack.append(m.start())
+        elif char == "]":
+            if not stack:
                 continue
-        url = _LINK_TAIL.match(text, close.end())
-        if url is None:
-            continue
-        image = opening > 0 and text[opening - 1] == "!"
-        found.append((opening - image, url.group("url"), image))
+            opening = stack.pop()
+            if text.startswith("(", m.end()):
+                url = _LINK_TAIL.match(text, m.end() + 1)
+                if url is not None:
+                    image = opening > 0 and text[opening - 1] == "!"
+                    found.append((opening - image, url.group("url"), image, m.start(), url))
+        else:
+            stack.clear()
+    found.sort(key=lambda item: item[0])
     return found
 
 
@@ -282,7 +326,7 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
         return ()
     found = [
         (offset, url.strip("<>"), image)
-        for offset, url, image in _inline_links(text)
+        for offset, url, image, _, _ in _inline_links(text)
         if not _in_ranges(offset, ranges)
     ]
     if "]:" in text:
@@ -292,10 +336,12 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
             if not _in_ranges(m.start(), ranges)
         )
     found.sort(key=lambda item: item[0])
+    spans = _code_span_ranges(text, ranges)
+    if spans:
+        found = [item for item in found if not _in_ranges(item[0], spans)]
+    lines = _lines_of(text, (offset for offset, _, _ in found), first_line)
     return tuple(
-        RawLink(url, _line_of(text, offset, first_line), image)
-        for offset, url, image in found
-        if not _in_code_span(text, offset)
+        RawLink(url, line, image) for line, (_, url, image) in zip(lines, found, strict=True)
     )
 
 
@@ -372,17 +418,26 @@ def _code_spans_to_text(text: str) -> str:
 
 
 def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
-    """The ids MkDocs' `toc` extension gives these headings, duplicates numbered `_1`, `_2`."""
-    used: set[str] = set()
-    for heading in headings:
-        slug = heading.custom_id or slugify(heading_text(heading.text), "-")
+    """The ids MkDocs' `toc` extension gives these headings.
+
+    As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
+    unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
+    ending in `_<n>` counts on from n).
+    """
+    items = list(headings)
+    used = {h.custom_id for h in items if h.custom_id is not None}
+    counters: dict[str, int] = {}
+    for heading in items:
         if heading.custom_id is None:
-            base, n = slug, 0
-            while slug in used or not slug:
-                n += 1
-                slug = f"{base}_{n}"
-        used.add(slug)
+            _unique(slugify(heading_text(heading.text), "-"), used, counters)
     return frozenset(used)
+
+
+def _unique(slug: str, used: set[str], counters: dict[str, int]) -> None:
+    try:
+        toc_unique(slug, used, counters)  # adds the unique id to `used`
+    except TypeError:  # older Markdown: no counters (and slow on many repeated headings)
+        toc_unique(slug, used)
 
 
 def first_paragraph(body: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from skillbook.diagnostics import Diagnostic
 
-LinkKind = Literal["relative", "anchor", "external", "absolute", "outside"]
+LinkKind = Literal["relative", "anchor", "external", "absolute", "outside", "unsafe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ class Document:
     links: tuple[Link, ...]
     code_blocks: tuple[CodeBlock, ...]
     diagnostics: tuple[Diagnostic, ...] = ()  # problems found while reading (KB1xx)
+    loaded: bool = True  # False: unreadable or over the size limit, so body and links are empty
 
     @property
     def headings(self) -> tuple[Heading, ...]:
@@ -166,6 +167,7 @@ class Target:
     is_dir: bool = False
     suggestion: str | None = None  # repo-relative near miss, for "did you mean"
     headings: tuple[Heading, ...] | None = None  # for Markdown targets outside the entries
+    outside: bool = False  # reached through a symlink that leads outside the repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,7 @@ class Layout:
     patterns_dir: str = "patterns"
     sessions_dir: str = "sessions"
     roadmap: str = "sessions/roadmap.yml"
+    max_file_size: int = 1024 * 1024  # bytes (reading.DEFAULT_MAX_FILE_SIZE); larger: KB106
 
 
 @dataclass(frozen=True, slots=True)

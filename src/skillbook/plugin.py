@@ -17,7 +17,8 @@ from skillbook.config import SkillbookConfig
 from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.export import build_bundles, page_url, problems_of
-from skillbook.loader import DocumentCache
+from skillbook.html_policy import sanitize
+from skillbook.loader import DocumentCache, read_document
 from skillbook.model import Document, Layout, Pattern, Skill
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
@@ -55,6 +56,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.src_of: dict[str, str] = {}  # repo path -> site (src) path
         self.repo_of: dict[str, str] = {}  # site (src) path -> repo path
         self.renderer: Renderer | None = None
+        self.docs_abs = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -69,6 +71,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         except SkillbookError as exc:
             raise PluginError(str(exc)) from exc
         self.docs_rel = Path(os.path.relpath(config.docs_dir, self.root)).as_posix()
+        self.docs_abs = os.path.abspath(config.docs_dir)
         for name in REQUIRED_EXTENSIONS:
             if not any(str(ext).endswith(name) for ext in config.markdown_extensions):
                 config.markdown_extensions.append(name)
@@ -225,6 +228,60 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         nav.extend({title: sorted(paths)} for title, paths in sorted(sections.items()))
         return nav
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Give MkDocs the text the loader read for knowledge-base pages.
+
+        MkDocs would read the file again and parse its frontmatter with PyYAML unguarded: a
+        file that is not UTF-8 would stop the build, an alias bomb or deep nesting would hang
+        or crash it, and any key (`template`, `hide`) would steer the theme. The loader's text
+        is already decoded leniently and size-checked; the page gets an empty frontmatter
+        block, and `on_page_markdown` sets the metadata from the checked fields.
+        """
+        if not self.config.enabled or self.analysis is None:
+            return None
+        repo_path = self.repo_of.get(page.file.src_uri, page.file.src_uri)
+        if not page.file.abs_src_path or not self._is_kb_file(page.file.abs_src_path):
+            return None
+        doc = self.docs_by_path.get(repo_path)
+        if doc is None:  # Markdown inside a skill folder (references/): read it the same way
+            doc = read_document(
+                self.root, repo_path, missing_frontmatter=None, max_size=self.layout.max_file_size
+            )
+            self.docs_by_path[repo_path] = doc
+        body = doc.body
+        if not doc.loaded:
+            body = self.renderer_or_new().unloaded(doc, self._title_of(repo_path))
+        # an empty YAML block: MkDocs would otherwise read `Key: value` first lines as metadata
+        return "---\n{}\n---\n\n" + body
+
+    def _title_of(self, repo_path: str) -> str:
+        if repo_path in self.skill_pages:
+            return self.skill_pages[repo_path].name
+        if repo_path in self.pattern_pages:
+            return self.pattern_pages[repo_path].title
+        return posixpath.basename(repo_path)
+
+    def _is_kb_file(self, abs_src_path: str) -> bool:
+        docs_dir = self.docs_abs
+        return not (abs_src_path == docs_dir or abs_src_path.startswith(docs_dir + os.sep))
+
+    def renderer_or_new(self) -> Renderer:
+        """The renderer of this build."""
+        assert self.analysis is not None and self.env is not None
+        if self.renderer is None:
+            self.renderer = Renderer(self.analysis, self.env)
+        return self.renderer
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Remove scripts, event handlers and script URLs from knowledge-base pages."""
+        if not self.config.enabled or not self.config.sanitize:
+            return html
+        if page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path):
+            return sanitize(html)
+        return html
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -264,6 +321,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             # the checked list, not the raw value: a bad `tags` must not break the tags plugin
             page.meta["tags"] = list(pattern.tags)
             page.meta.setdefault("description", pattern.summary)
+            if pattern.doc.frontmatter and isinstance(pattern.doc.frontmatter.get("title"), str):
+                page.meta["title"] = pattern.title
             return markdown + "\n" + renderer.pattern_relations(pattern)
         return markdown
 
@@ -330,7 +389,9 @@ def _layout(options: SkillbookConfig, root: Path) -> Layout:
             raise SkillbookError(f"skillbook: option '{name}' must be a folder inside {root}")
         values[name] = value
     values.setdefault("roadmap", f"{values.get('sessions_dir', 'sessions')}/roadmap.yml")
-    return Layout(**values)
+    if options.max_file_size < 1:
+        raise SkillbookError("skillbook: option 'max_file_size' must be a positive number of bytes")
+    return Layout(**values, max_file_size=options.max_file_size)
 
 
 def _normalise_url(url: str) -> str:

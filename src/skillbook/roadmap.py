@@ -8,8 +8,9 @@ from typing import Any
 import yaml
 
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.frontmatter import _Loader
+from skillbook.frontmatter import _explain, _Loader, hazard
 from skillbook.model import Phase, Roadmap, Task
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE, read_text
 from skillbook.schema import TASK_ID
 
 PRIORITIES = ("high", "medium", "low")
@@ -199,15 +200,30 @@ class _Reader:
         return tuple(files), lines
 
 
-def load_roadmap(root: Path, path: str) -> Roadmap:
+def load_roadmap(root: Path, path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Roadmap:
     """Read the roadmap at repo-relative `path`; absent is not an error."""
     full = root / path
     if not full.is_file():
         return Roadmap(path, False)
-    try:
-        text = full.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Roadmap(path, True, (), (diagnostic(path, None, "KB401", f"cannot be read: {exc}"),))
+    if not full.resolve().is_relative_to(root.resolve()):
+        return Roadmap(
+            path,
+            True,
+            (),
+            (diagnostic(path, None, "KB305", "is a symlink outside the repository; not read"),),
+        )
+    read = read_text(str(full), max_size)
+    problems = tuple(
+        diagnostic(path, p.line, "KB401" if p.code == "KB101" else p.code, p.message)
+        for p in read.problems
+    )
+    if read.text is None or problems:
+        return Roadmap(path, True, (), problems)
+    text: str = read.text
+    refused = hazard(text)
+    if refused is not None:
+        message, at = refused
+        return Roadmap(path, True, (), (diagnostic(path, at + 1, "KB401", f"roadmap {message}"),))
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -227,7 +243,14 @@ def load_roadmap(root: Path, path: str) -> Roadmap:
             path,
             True,
             (),
-            (diagnostic(path, line, "KB401", f"roadmap is not valid YAML: {exc.problem}"),),
+            (
+                diagnostic(
+                    path,
+                    line,
+                    "KB401",
+                    f"roadmap is not valid YAML: {_explain(exc.problem or 'invalid YAML')}",
+                ),
+            ),
         )
     finally:
         loader.dispose()

@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 
 from skillbook.diagnostics import Diagnostic, Severity
-from skillbook.model import Pattern, Skill
+from skillbook.model import Document, Pattern, Skill
 from skillbook.pipeline import Analysis
 from skillbook.render.chart import burnup_svg
 from skillbook.status import TaskStatus
@@ -159,6 +159,13 @@ class Renderer:
         )
         return self.env.get_template("download.md.j2").render(
             name=skill.name, zip_name=zip_name, zip_url=(base + zip_name) if base else None
+        )
+
+    def unloaded(self, doc: Document, title: str) -> str:
+        """The page of a file that could not be loaded (unreadable, or over the size limit)."""
+        reasons = "; ".join(d.message for d in doc.diagnostics) or "cannot be read"
+        return (
+            f"# {_md(title)}\n\nThe content of `{doc.path}` is not published: it {_md(reasons)}.\n"
         )
 
     def notice(self, diagnostics: Iterable[Diagnostic]) -> str:

@@ -1,0 +1,194 @@
+"""What HTML a knowledge-base page may carry: the check reports it, the site enforces it.
+
+Knowledge-base files come from many hands, and Markdown passes raw HTML and any link URL
+through. The published page keeps what Markdown and Material's extensions produce (text
+markup, tables, code, admonitions, details, inline SVG icons) and removes scripts, event
+handlers, frames, forms and `javascript:`/`vbscript:`/`data:` URLs. `skillbook check`
+reports the same things at their lines (KB306, KB307), so nothing is dropped unannounced.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "ftps", "irc", "ircs", "xmpp"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "xlink:href", "poster"})
+
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
+    # inline SVG: Material's and pymdownx.emoji's icons
+    "svg",
+    "path",
+    "g",
+    "circle",
+    "rect",
+    "line",
+    "polyline",
+    "polygon",
+    "ellipse",
+    # task lists, figures and tables as Markdown extensions write them
+    "input",
+    "label",
+    "tfoot",
+    "section",
+    "main",
+    "picture",
+    "source",
+}
+_GENERIC = {"class", "id", "title", "lang", "dir", "role", "style", "tabindex", "hidden"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
+} | {"*": _GENERIC}
+for _tag, _attrs in {
+    "a": {"href", "hreflang", "name", "target", "download"},
+    "img": {"src", "alt", "width", "height", "loading", "align"},
+    "source": {"srcset", "media", "type"},
+    "details": {"open"},
+    "input": {"type", "checked", "disabled"},
+    "label": {"for"},
+    "time": {"datetime"},
+    "svg": {"viewbox", "xmlns", "width", "height", "fill", "focusable", "aria-hidden"},
+    "path": {"d", "fill", "fill-rule", "clip-rule", "stroke", "stroke-width"},
+    "g": {"fill", "stroke", "transform"},
+    "circle": {"cx", "cy", "r", "fill", "stroke"},
+    "rect": {"x", "y", "width", "height", "rx", "ry", "fill", "stroke"},
+    "line": {"x1", "y1", "x2", "y2", "stroke"},
+    "polyline": {"points", "fill", "stroke"},
+    "polygon": {"points", "fill", "stroke"},
+    "ellipse": {"cx", "cy", "rx", "ry", "fill", "stroke"},
+}.items():
+    ALLOWED_ATTRIBUTES.setdefault(_tag, set()).update(_attrs)
+
+# CSS that only changes how text looks: no positioning, no URLs, nothing that can overlay the page
+STYLE_PROPERTIES = frozenset(
+    {
+        "color",
+        "background-color",
+        "font-weight",
+        "font-style",
+        "font-size",
+        "text-align",
+        "text-decoration",
+        "vertical-align",
+        "width",
+        "height",
+        "max-width",
+        "margin",
+        "margin-left",
+        "margin-right",
+        "padding",
+        "border",
+        "border-collapse",
+        "white-space",
+    }
+)
+_REMOVED_WITH_CONTENT = frozenset({"script", "style"})
+_PREFIXES = ("data-", "aria-")
+
+
+def unsafe_url(url: str) -> bool:
+    """Whether a browser would run or inline `url`: javascript:, vbscript: or data:.
+
+    Browsers decode entities in attributes, skip leading spaces and control characters, and
+    ignore tabs and newlines inside the scheme, so `jav&#x61;\\tscript:` counts too.
+    """
+    text = html.unescape(url).lstrip("".join(chr(c) for c in range(33)))
+    text = text.replace("\t", "").replace("\n", "").replace("\r", "").lower()
+    return text.startswith(UNSAFE_SCHEMES)
+
+
+def sanitize(page_html: str) -> str:
+    """The rendered HTML of a knowledge-base page, with everything the policy forbids removed."""
+    return nh3.clean(
+        page_html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(_REMOVED_WITH_CONTENT),
+        attributes=ALLOWED_ATTRIBUTES,
+        generic_attribute_prefixes=set(_PREFIXES),
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+        link_rel=None,
+        strip_comments=False,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RawHtmlProblem:
+    """A piece of raw HTML the published page will not carry, at an offset of the body."""
+
+    offset: int
+    message: str
+
+
+# a start tag; the name must end at a space, `/` or `>`, so autolinks (<https://…>, <a@b.c>)
+# are not tags
+_TAG = re.compile(
+    r"<(?P<name>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?P<rest>(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+
+
+class _Attributes(HTMLParser):
+    """Parses the attributes of one start tag, exactly as an HTML parser would."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attrs = attrs
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attrs = attrs
+
+
+def _attributes(tag_text: str) -> list[tuple[str, str | None]]:
+    parser = _Attributes()
+    parser.feed(tag_text)
+    parser.close()
+    return parser.attrs
+
+
+def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
+    """Raw HTML in a body (code already blanked out) that the site removes."""
+    if "<" not in masked_body:
+        return
+    for match in _TAG.finditer(masked_body):
+        before = masked_body[max(0, match.start() - 3) : match.start()]
+        if before.endswith("](") or before.endswith("]:") or before.endswith("]: "):
+            continue  # a link destination written in angle brackets: [x](<url>)
+        name = match.group("name").lower()
+        if name not in ALLOWED_TAGS:
+            if name in _REMOVED_WITH_CONTENT:
+                what = f"<{name}> is removed with its content"
+            else:
+                what = f"<{name}> is removed (its text is kept)"
+            yield RawHtmlProblem(match.start(), f"raw HTML {what} from the published page")
+            continue
+        if not match.group("rest").strip():
+            continue
+        allowed = ALLOWED_ATTRIBUTES.get(name, set()) | ALLOWED_ATTRIBUTES["*"]
+        for attr, value in _attributes(match.group(0)):
+            if attr.startswith("on"):
+                yield RawHtmlProblem(
+                    match.start(),
+                    f"raw HTML <{name} {attr}=…>: event handlers are removed from the "
+                    f"published page",
+                )
+            elif attr in URL_ATTRIBUTES and value is not None and unsafe_url(value):
+                yield RawHtmlProblem(
+                    match.start(),
+                    f'raw HTML <{name} {attr}="{value[:40]}">: script and data URLs are '
+                    f"removed from the published page",
+                )
+            elif attr not in allowed and attr != "markdown" and not attr.startswith(_PREFIXES):
+                # (`markdown` is md_in_html's switch, consumed while rendering)
+                yield RawHtmlProblem(
+                    match.start(),
+                    f"raw HTML <{name} {attr}=…>: the attribute is removed from the published page",
+                )

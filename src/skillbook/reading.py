@@ -1,0 +1,99 @@
+"""Read one file of the knowledge base: regular files only, size-bounded, decoded leniently.
+
+Whatever the bytes are, the result is text a page can show plus the problems found: a file
+over the size limit is not read at all, bytes that are not UTF-8 become U+FFFD, NUL bytes too,
+and every line ending becomes `\\n`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+"""Largest file loaded, in bytes (1 MiB; a long skill is 40 KB). The `max_file_size` option."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a file's bytes: a KB1xx code, the message and the line."""
+
+    code: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A file's text (None when it was not read) and what was wrong with its bytes."""
+
+    text: str | None
+    problems: tuple[Problem, ...] = ()
+
+
+def read_text(full: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Text:
+    """Read the file at `full` as UTF-8 text, reporting instead of raising."""
+    try:
+        # O_NONBLOCK: opening a FIFO planted in the tree must not wait for a writer
+        fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return Text(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Text(None, (Problem("KB101", "is not a regular file; it is not read"),))
+        if info.st_size > limit:
+            return Text(
+                None,
+                (
+                    Problem(
+                        "KB106",
+                        f"is {info.st_size:,} bytes, over the limit of {limit:,} "
+                        f"(option max_file_size); it is not loaded",
+                    ),
+                ),
+            )
+        chunks = []
+        remaining = limit + 1  # a file that grew since fstat is still cut at the limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        return Text(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        return Text(
+            None,
+            (Problem("KB106", f"grew over the limit of {limit:,} bytes while being read"),),
+        )
+    return decode(data)
+
+
+def decode(data: bytes) -> Text:
+    """Decode `data` leniently; say where it breaks the rules."""
+    problems: list[Problem] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem("KB101", f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8", line)
+        )
+        text = data.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(
+            Problem("KB101", "contains NUL bytes (is it a binary file?); they are shown as �", line)
+        )
+        text = text.replace("\x00", "\ufffd")
+    return Text(text, tuple(problems))
