@@ -232,6 +232,7 @@ SESSION_CASES = [
     Case("phase-fraction", "date: 2026-01-08\nphase: 2.5\n", False),
     Case("phase-boolean", "date: 2026-01-08\nphase: true\n", False),
     Case("hours-negative", S + "hours: -1\n", False),
+    Case("hours-huge", S + "hours: 1" + "0" * 309 + "\n", False),
     Case("hours-string", S + "hours: 2h\n", False),
     Case("hours-boolean", S + "hours: yes\n", False),
     # completed: quoted task ids
@@ -323,6 +324,7 @@ ROADMAP_CASES = [
     Case("files-number-item", roadmap(files="        files: [42]\n"), False),
     Case("files-empty-item", roadmap(files='        files: [""]\n'), False),
     Case("estimate-negative", roadmap("        estimate_hours: -1\n"), False),
+    Case("estimate-huge", roadmap("        estimate_hours: 100001\n"), False),
     Case("estimate-string", roadmap("        estimate_hours: 2h\n"), False),
     Case("blocked-empty", roadmap('        blocked: ""\n'), False),
     Case("blocked-boolean", roadmap("        blocked: yes\n"), False),

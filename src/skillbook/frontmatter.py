@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,33 +127,87 @@ def split(text: str) -> Split:
     return Split("", text, 1, closed=False)
 
 
+# Errors PyYAML's converters raise for values such as `!!int x`, `!!timestamp ""` or an
+# integer of 5,000 digits: not YAML errors, but a value that cannot be read all the same.
+CONSTRUCTION_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
+_YAML_BREAK = re.compile("[\n\x85\u2028\u2029]")
+
+
+def line_counter(yaml_text: str) -> Callable[[int], int]:
+    """Maps a YAML line index (0-based) to the number of `\n` before that line.
+
+    libyaml also breaks lines at U+0085, U+2028 and U+2029; editors, Markdown and the
+    rest of skillbook count `\n` only.
+    """
+    if "\x85" not in yaml_text and "\u2028" not in yaml_text and "\u2029" not in yaml_text:
+        return lambda line: line
+    starts = [0] + [m.end() for m in _YAML_BREAK.finditer(yaml_text)]
+
+    def count(line: int) -> int:
+        offset = starts[min(line, len(starts) - 1)]
+        return yaml_text.count("\n", 0, offset)
+
+    return count
+
+
 def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
     """Parse YAML whose first line is file line `first_line`, recording each key's line."""
+    lines = line_counter(yaml_text)
     refused = hazard(yaml_text)
     if refused is not None:
         message, line = refused
-        return Parsed(None, {}, (message, first_line + line))
+        return Parsed(None, {}, (message, first_line + lines(line)))
     loader = _Loader(yaml_text)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         if node is None:
             return Parsed(None)
         key_lines: dict[str, int] = {}
         duplicates: list[tuple[str, int, int]] = []
-        _record_keys(node, first_line, "", key_lines, duplicates)
+        _record_keys(node, lambda line: first_line + lines(line), "", key_lines, duplicates)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
+        line = first_line + lines(mark.line if mark else 0)
         problem = _explain(exc.problem or exc.context or "invalid YAML")
         if exc.context and exc.problem and exc.context_mark is not None:
-            problem += f" ({exc.context} on line {first_line + exc.context_mark.line})"
+            problem += f" ({exc.context} on line {first_line + lines(exc.context_mark.line)})"
         return Parsed(None, {}, (problem, line))
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        return Parsed(None, {}, (str(exc), first_line))
+    except yaml.reader.ReaderError as exc:  # a control character: its position, not a mark
+        line = first_line + yaml_text.count("\n", 0, exc.position)
+        return Parsed(None, {}, (f"character {exc.character!r} is not allowed in YAML", line))
+    except yaml.YAMLError as exc:  # pragma: no cover - other unmarked errors are rare
+        return Parsed(None, {}, (str(exc).splitlines()[0], first_line))
+    except CONSTRUCTION_ERRORS as exc:
+        line = first_line + lines(_failing_line(node))
+        return Parsed(None, {}, (f"a value cannot be read: {exc}".splitlines()[0], line))
     finally:
         loader.dispose()
     return Parsed(data, key_lines, None, tuple(duplicates))
+
+
+def _failing_line(node: yaml.Node | None) -> int:
+    """The YAML line of the first top-level value that cannot be constructed (else 0)."""
+    if not isinstance(node, yaml.MappingNode):
+        return node.start_mark.line if node is not None and node.start_mark else 0
+    for key_node, value_node in node.value:
+        probe = _Loader("")
+        try:
+            probe.construct_object(value_node, deep=True)
+        except (*CONSTRUCTION_ERRORS, yaml.YAMLError):
+            return key_node.start_mark.line if key_node.start_mark else 0
+        finally:
+            probe.dispose()
+    return 0
 
 
 _UNKNOWN_TAG = "could not determine a constructor for the tag "
@@ -171,7 +226,7 @@ def _explain(problem: str) -> str:
 
 def _record_keys(
     node: yaml.Node,
-    first_line: int,
+    line_of: Callable[[int], int],
     prefix: str,
     key_lines: dict[str, int],
     duplicates: list[tuple[str, int, int]],
@@ -182,10 +237,10 @@ def _record_keys(
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         key = prefix + str(key_node.value)
-        line = first_line + key_node.start_mark.line
+        line = line_of(key_node.start_mark.line)
         if key in key_lines:
             duplicates.append((key, line, key_lines[key]))
         else:
             key_lines[key] = line
         if not prefix:  # one level deep is enough: `metadata.tags`
-            _record_keys(value_node, first_line, key + ".", key_lines, duplicates)
+            _record_keys(value_node, line_of, key + ".", key_lines, duplicates)

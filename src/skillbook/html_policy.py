@@ -32,6 +32,10 @@ ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "polyline",
     "polygon",
     "ellipse",
+    "text",
+    "tspan",
+    "title",
+    "desc",
     # task lists, figures and tables as Markdown extensions write them
     "input",
     "label",
@@ -62,6 +66,8 @@ for _tag, _attrs in {
     "polyline": {"points", "fill", "stroke"},
     "polygon": {"points", "fill", "stroke"},
     "ellipse": {"cx", "cy", "rx", "ry", "fill", "stroke"},
+    "text": {"x", "y", "dx", "dy", "text-anchor", "dominant-baseline", "font-size", "fill"},
+    "tspan": {"x", "y", "dx", "dy", "text-anchor", "font-size", "fill"},
 }.items():
     ALLOWED_ATTRIBUTES.setdefault(_tag, set()).update(_attrs)
 

@@ -255,7 +255,9 @@ def _session(doc: Document) -> Session:
         doc,
         _date(fm.get("date")),
         phase if isinstance(phase, int) and not isinstance(phase, bool) else None,
-        float(hours) if isinstance(hours, int | float) and not isinstance(hours, bool) else None,
+        float(hours)
+        if isinstance(hours, int | float) and not isinstance(hours, bool) and abs(hours) < 1e9
+        else None,
         tuple(c for c in completed if isinstance(c, str)) if isinstance(completed, list) else (),
         title,
     )

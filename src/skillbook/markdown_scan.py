@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from markdown.extensions.toc import slugify
 from markdown.extensions.toc import unique as toc_unique
 
+from skillbook.html_policy import unsafe_url
 from skillbook.model import CodeBlock, Heading
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -30,8 +31,11 @@ _ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 _BACKTICKS = re.compile(r"`+")
 _BRACKET_OR_BREAK = re.compile(r"[\[\]]|\n[ \t]*\n")
+# `](` then the URL, an optional title and `)`. Titles and <bracketed> URLs are bounded in
+# length: unbounded, every `](` of a long line would scan to its end (quadratic time).
 _LINK_TAIL = re.compile(
-    r"\s*(?P<url><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
+    r"\s*(?P<url><[^>\n]{0,2048}>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s+(?:\"[^\"\n]{0,1024}\"|'[^'\n]{0,1024}'|\([^)\n]{0,1024}\)))?\s*\)"
 )
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<url><[^>\n]*>|\S+)", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -373,7 +377,7 @@ def resolve_relative(source: str, url: str) -> RelativeTarget | None:
     """Resolve a link written in the file at repo path `source`; None unless it is a relative
     file link that stays inside the repository."""
     bare = url.strip("<>")
-    if not bare or bare.lower().startswith(_NOT_RELATIVE) or "://" in bare:
+    if not bare or bare.lower().startswith(_NOT_RELATIVE) or "://" in bare or unsafe_url(bare):
         return None
     written, hash_, anchor = bare.partition("#")
     written = unquote(written.split("?", 1)[0])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -19,6 +20,7 @@ from skillbook.errors import SkillbookError
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.html_policy import sanitize
 from skillbook.loader import DocumentCache, read_document
+from skillbook.markdown_scan import heading_text
 from skillbook.model import Document, Layout, Pattern, Skill
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
@@ -57,6 +59,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.repo_of: dict[str, str] = {}  # site (src) path -> repo path
         self.renderer: Renderer | None = None
         self.docs_abs = ""
+        self.generated_pages: set[str] = set()  # src paths of the catalogues, status, journal
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -115,7 +118,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             use_directory_urls=config.use_directory_urls,
         )
         # edit_uri is relative to docs_dir in the repository; step out of it to the real file
-        file.edit_uri = posixpath.relpath(repo_path, self.docs_rel)
+        file.edit_uri = quote(posixpath.relpath(repo_path, self.docs_rel))
         return file
 
     def _add_entries(self, files: Files, config: MkDocsConfig) -> None:
@@ -146,9 +149,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             STATUS_PAGE: lambda page: renderer.status_page(),
             f"{self.layout.sessions_dir}/index.md": lambda page: renderer.sessions_index(page),
         }
+        self.generated_pages = set()
         for src, render in pages.items():
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, content=render(src)))
+                self.generated_pages.add(src)
         css = (Path(__file__).parent / "templates" / "skillbook.css").read_text(encoding="utf-8")
         extra: dict[str, str | bytes] = {CSS_PATH: css}
         for schema in sorted((Path(__file__).parent / "schemas").glob("*.json")):
@@ -200,18 +205,26 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
         skills = sorted(kb.skills, key=lambda s: s.name)
         nav.append(
-            section("Skills", f"{layout.skills_dir}/index.md", [{s.name: s.path} for s in skills])
+            section(
+                "Skills", f"{layout.skills_dir}/index.md", [{_text(s.name): s.path} for s in skills]
+            )
         )
         patterns = sorted(kb.patterns, key=lambda p: p.title.lower())
         nav.append(
             section(
-                "Patterns", f"{layout.patterns_dir}/index.md", [{p.title: p.path} for p in patterns]
+                "Patterns",
+                f"{layout.patterns_dir}/index.md",
+                [{_text(p.title): p.path} for p in patterns],
             )
         )
         nav.append({"Status": STATUS_PAGE})
         sessions = sorted(kb.sessions, key=lambda s: s.path, reverse=True)
         nav.append(
-            section("Sessions", f"{layout.sessions_dir}/index.md", [s.path for s in sessions])
+            section(
+                "Sessions",
+                f"{layout.sessions_dir}/index.md",
+                [{_text(s.title): s.path} for s in sessions],
+            )
         )
         sections: dict[str, list[str]] = defaultdict(list)
         for file in files.documentation_pages():
@@ -275,10 +288,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Remove scripts, event handlers and script URLs from knowledge-base pages."""
+        """Remove scripts, event handlers and script URLs from knowledge-base pages.
+
+        The generated pages too: their values are escaped already, but a section README
+        (the catalogue's introduction) is knowledge-base content like any other.
+        """
         if not self.config.enabled or not self.config.sanitize:
             return html
-        if page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path):
+        if page.file.src_uri in self.generated_pages or (
+            page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path)
+        ):
             return sanitize(html)
         return html
 
@@ -305,6 +324,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             notice = renderer.notice(self.problems[repo_path])
         if page.edit_url and "/../" in page.edit_url:
             page.edit_url = _normalise_url(page.edit_url)
+        if page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path):
+            self._set_meta(page, repo_path)
         if src in self.skill_pages:
             skill = self.skill_pages[src]
             # the notice, then the download, under the title (MkDocs takes the title from it)
@@ -312,19 +333,37 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 renderer.download(skill, config.site_url or None) if self.config.exports else ""
             )
             markdown = _after_title(markdown, notice + download)
-            page.meta["tags"] = list(skill.tags)
-            page.meta.setdefault("description", skill.description)
             return markdown + "\n" + renderer.skill_relations(skill)
         markdown = _after_title(markdown, notice)
         if src in self.pattern_pages:
-            pattern = self.pattern_pages[src]
-            # the checked list, not the raw value: a bad `tags` must not break the tags plugin
-            page.meta["tags"] = list(pattern.tags)
-            page.meta.setdefault("description", pattern.summary)
-            if pattern.doc.frontmatter and isinstance(pattern.doc.frontmatter.get("title"), str):
-                page.meta["title"] = pattern.title
-            return markdown + "\n" + renderer.pattern_relations(pattern)
+            return markdown + "\n" + renderer.pattern_relations(self.pattern_pages[src])
         return markdown
+
+    def _set_meta(self, page: Page, repo_path: str) -> None:
+        """Title, description and tags of a knowledge-base page, from the checked fields.
+
+        Material prints them unescaped (in `<title>`, the header, the navigation, the
+        description `<meta>`, the tags), so they are given as escaped HTML text.
+        """
+        doc = self.docs_by_path.get(repo_path)
+        title = _heading_title(doc) if doc is not None else None
+        description: str | None = None
+        tags: tuple[str, ...] = ()
+        if repo_path in self.skill_pages:
+            skill = self.skill_pages[repo_path]
+            title, description, tags = title or skill.name, skill.description, skill.tags
+        elif repo_path in self.pattern_pages:
+            pattern = self.pattern_pages[repo_path]
+            title, description, tags = pattern.title, pattern.summary, pattern.tags
+        elif self.analysis is not None:
+            for session in self.analysis.kb.sessions:
+                if session.path == repo_path:
+                    title = session.title
+        page.meta["title"] = _text(title or posixpath.basename(repo_path))
+        if description:
+            page.meta["description"] = _text(description)
+        if tags:
+            page.meta["tags"] = [_text(tag) for tag in tags]
 
     def _may_need_rewriting(self, repo_path: str, src: str) -> bool:
         """False for a knowledge-base page whose every link already resolves on the site as is."""
@@ -392,6 +431,19 @@ def _layout(options: SkillbookConfig, root: Path) -> Layout:
     if options.max_file_size < 1:
         raise SkillbookError("skillbook: option 'max_file_size' must be a positive number of bytes")
     return Layout(**values, max_file_size=options.max_file_size)
+
+
+def _heading_title(doc: Document) -> str | None:
+    """The text of a document's first `# heading`, as the reader sees it."""
+    for heading in doc.headings:
+        if heading.level == 1:
+            return heading_text(heading.text).strip() or None
+    return None
+
+
+def _text(value: str) -> str:
+    """A value as HTML text: Material prints titles, descriptions and tags unescaped."""
+    return html.escape(" ".join(value.split()), quote=True)
 
 
 def _normalise_url(url: str) -> str:

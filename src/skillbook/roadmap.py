@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.frontmatter import _explain, _Loader, hazard
+from skillbook.frontmatter import CONSTRUCTION_ERRORS, _explain, _Loader, hazard, line_counter
 from skillbook.model import Phase, Roadmap, Task
 from skillbook.reading import DEFAULT_MAX_FILE_SIZE, read_text
-from skillbook.schema import TASK_ID
+from skillbook.schema import MAX_HOURS, TASK_ID
 
 PRIORITIES = ("high", "medium", "low")
 _PHASE_KEYS = {"id", "title", "tasks"}
@@ -21,19 +22,30 @@ _TASK_KEYS = {"id", "title", "priority", "files", "estimate_hours", "blocked"}
 class _Reader:
     """Walks the YAML node tree, yielding KB401/KB402 for what breaks the schema."""
 
-    def __init__(self, path: str, loader: Any) -> None:
+    def __init__(self, path: str, loader: Any, lines: Callable[[int], int]) -> None:
         self.path = path
         self.loader = loader
+        self.lines = lines
         self.problems: list[Diagnostic] = []
+        self.failed: set[int] = set()  # ids of nodes already reported: one problem per node
         self.seen_files: dict[str, int] = {}
         self.seen_tasks: dict[str, int] = {}
         self.seen_phases: dict[int, int] = {}
 
     def fail(self, node: yaml.Node, message: str, code: str = "KB401") -> None:
-        self.problems.append(diagnostic(self.path, node.start_mark.line + 1, code, message))
+        if id(node) in self.failed:
+            return
+        self.failed.add(id(node))
+        line = self.lines(node.start_mark.line) + 1 if node.start_mark else None
+        self.problems.append(diagnostic(self.path, line, code, message))
 
     def value(self, node: yaml.Node) -> Any:
-        return self.loader.construct_object(node, deep=True)
+        """The node's value, or None (reported) when PyYAML cannot build it (`!!int x`)."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (*CONSTRUCTION_ERRORS, yaml.YAMLError) as exc:
+            self.fail(node, f"value cannot be read: {exc}".splitlines()[0])
+            return None
 
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
@@ -147,10 +159,17 @@ class _Reader:
         estimate = None
         if "estimate_hours" in fields:
             value = self.value(fields["estimate_hours"])
-            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and 0 <= value <= MAX_HOURS
+            ):
                 estimate = float(value)
             else:
-                self.fail(fields["estimate_hours"], "estimate_hours must be a number of hours >= 0")
+                self.fail(
+                    fields["estimate_hours"],
+                    f"estimate_hours must be a number of hours from 0 to {MAX_HOURS:,}",
+                )
         blocked = (
             self.text(fields.get("blocked"), "blocked (the reason)")
             if "blocked" in fields
@@ -220,10 +239,13 @@ def load_roadmap(root: Path, path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -
     if read.text is None or problems:
         return Roadmap(path, True, (), problems)
     text: str = read.text
+    lines = line_counter(text)
     refused = hazard(text)
     if refused is not None:
         message, at = refused
-        return Roadmap(path, True, (), (diagnostic(path, at + 1, "KB401", f"roadmap {message}"),))
+        return Roadmap(
+            path, True, (), (diagnostic(path, lines(at) + 1, "KB401", f"roadmap {message}"),)
+        )
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -234,11 +256,15 @@ def load_roadmap(root: Path, path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -
                 (),
                 (diagnostic(path, 1, "KB401", "roadmap is empty: it needs 'phases:'"),),
             )
-        reader = _Reader(path, loader)
+        reader = _Reader(path, loader, lines)
         phases = reader.phases(node)
+    except yaml.reader.ReaderError as exc:  # a control character: its position, not a mark
+        at = text.count("\n", 0, exc.position) + 1
+        message = f"roadmap is not valid YAML: character {exc.character!r} is not allowed"
+        return Roadmap(path, True, (), (diagnostic(path, at, "KB401", message),))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = lines(mark.line) + 1 if mark else None
         return Roadmap(
             path,
             True,

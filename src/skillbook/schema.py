@@ -96,11 +96,15 @@ def whole_number(value: Any) -> str | None:
     return f"must be a whole number, not {_type_name(value)}"
 
 
+MAX_HOURS = 100_000
+
+
 def hours(value: Any) -> str | None:
-    """A non-negative number of hours."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+    """A number of hours from 0 to MAX_HOURS (more is a typo; far more overflows a float)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= MAX_HOURS:
         return None
-    return f"must be a number of hours >= 0, not {value!r}"
+    shown = "a very large number" if isinstance(value, int) and value > 10**12 else repr(value)
+    return f"must be a number of hours from 0 to {MAX_HOURS:,}, not {shown[:80]}"
 
 
 def task_ids(value: Any) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 from typing import Any
+from urllib.parse import quote
 
 from skillbook.export import page_url
 from skillbook.pipeline import Analysis
@@ -24,7 +25,12 @@ def bundle_url(skill_page: str, name: str) -> str:
 
 
 def _abs(site_url: str | None, url: str) -> str:
+    url = quote(url, safe="/#")  # file names may hold spaces, quotes or brackets
     return (site_url.rstrip("/") + "/" + url) if site_url else url
+
+
+def _link_text(text: str) -> str:
+    return _one_line(text).replace("[", "\\[").replace("]", "\\]")
 
 
 def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs") -> dict[str, Any]:
@@ -133,13 +139,15 @@ def llms_txt(
     for skill in sorted(kb.skills, key=lambda s: s.name):
         page = page_url(kb, skill.path, docs_dir) or skill.path
         lines.append(
-            f"- [{skill.name}]({_abs(site_url, raw_url(page))}): {_one_line(skill.description)}"
+            f"- [{_link_text(skill.name)}]({_abs(site_url, raw_url(page))}): "
+            f"{_one_line(skill.description)}"
         )
     lines += ["", "## Patterns", ""]
     for pattern in sorted(kb.patterns, key=lambda p: p.title.lower()):
         page = page_url(kb, pattern.path, docs_dir) or pattern.path
         lines.append(
-            f"- [{pattern.title}]({_abs(site_url, raw_url(page))}): {_one_line(pattern.summary)}"
+            f"- [{_link_text(pattern.title)}]({_abs(site_url, raw_url(page))}): "
+            f"{_one_line(pattern.summary)}"
         )
     lines += [
         "",

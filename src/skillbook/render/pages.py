@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
+import shlex
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -19,15 +23,33 @@ STATUS_PAGE = "status/index.md"
 STATUS_CODES = frozenset({"KB401", "KB402", "KB403", "KB404", "KB405"})
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
 def _md(value: object) -> str:
-    """Escape text that lands in Markdown prose (no raw HTML, no accidental markup)."""
+    """Escape a value for Markdown prose: it shows as the text it is, and nothing else.
+
+    Every character Markdown or its extensions could read as syntax (links, code spans,
+    emphasis, `{ attr_list }`, table pipes) is backslash-escaped, and `& < >` become entities,
+    so no value can open a tag, a link or an attribute list.
+    """
     text = " ".join(str(value).split())
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
 
 
 def _cell(value: object) -> str:
-    """Escape text for a Markdown table cell."""
-    return _md(value).replace("|", "\\|")
+    """Escape a value for a Markdown table cell (`_md` already escapes `|`)."""
+    return _md(value)
+
+
+def _url(link: object) -> str:
+    """Percent-encode a relative link for a Markdown link target (spaces, parentheses, quotes)."""
+    return quote(str(link), safe="/#")
+
+
+def _sh(value: object) -> str:
+    """Quote a value for a shell command a reader may paste."""
+    return shlex.quote(str(value))
 
 
 def _hours(value: float) -> str:
@@ -46,7 +68,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md=_md, cell=_cell, hours=_hours)
+    env.filters.update(md=_md, cell=_cell, hours=_hours, url=_url, sh=_sh)
     return env
 
 
