@@ -49,8 +49,8 @@ class SkillbookConfig(base.Config):
 
     sanitize = c.Type(bool, default=True)
     """Remove scripts, event handlers, frames, forms and javascript:/vbscript:/data: URLs from
-    the pages of skills, patterns and sessions (`skillbook check` reports them as KB306 and
-    KB307). Pages in docs/ are the site's own and are left as written."""
+    the pages of skills, patterns, sessions and the generated pages (`skillbook check` reports
+    them as KB306 and KB307). Pages in docs/ are the site's own and are left as written."""
 
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of templates that override the packaged ones by file name."""
