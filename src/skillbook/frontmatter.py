@@ -36,7 +36,7 @@ libyaml composes nodes recursively: a few thousand levels crash the interpreter.
 frontmatter is two levels deep, a roadmap five.
 """
 
-_NESTING_CHARS = "[{-:?"  # every level of nesting starts at one of these
+# every level of nesting starts at one of `[ { - : ?`: fewer of them, no deep nesting
 
 
 def hazard(yaml_text: str) -> tuple[str, int] | None:
@@ -48,7 +48,8 @@ def hazard(yaml_text: str) -> tuple[str, int] | None:
     looked for only when the text could hold them, which for ordinary files costs one scan.
     """
     may_alias = "&" in yaml_text and "*" in yaml_text
-    may_nest = sum(yaml_text.count(c) for c in _NESTING_CHARS) > MAX_DEPTH
+    count = yaml_text.count
+    may_nest = count("[") + count("{") + count("-") + count(":") + count("?") > MAX_DEPTH
     if not (may_alias or may_nest):
         return None
     loader = _Loader(yaml_text)
@@ -141,6 +142,10 @@ CONSTRUCTION_ERRORS = (
 _YAML_BREAK = re.compile("[\n\x85\u2028\u2029]")
 
 
+def _same(line: int) -> int:
+    return line
+
+
 def line_counter(yaml_text: str) -> Callable[[int], int]:
     """Maps a YAML line index (0-based) to the number of `\n` before that line.
 
@@ -148,7 +153,7 @@ def line_counter(yaml_text: str) -> Callable[[int], int]:
     rest of skillbook count `\n` only.
     """
     if "\x85" not in yaml_text and "\u2028" not in yaml_text and "\u2029" not in yaml_text:
-        return lambda line: line
+        return _same
     starts = [0] + [m.end() for m in _YAML_BREAK.finditer(yaml_text)]
 
     def count(line: int) -> int:
@@ -173,7 +178,7 @@ def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
             return Parsed(None)
         key_lines: dict[str, int] = {}
         duplicates: list[tuple[str, int, int]] = []
-        _record_keys(node, lambda line: first_line + lines(line), "", key_lines, duplicates)
+        _record_keys(node, first_line, None if lines is _same else lines, "", key_lines, duplicates)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -226,7 +231,8 @@ def _explain(problem: str) -> str:
 
 def _record_keys(
     node: yaml.Node,
-    line_of: Callable[[int], int],
+    first_line: int,
+    lines: Callable[[int], int] | None,
     prefix: str,
     key_lines: dict[str, int],
     duplicates: list[tuple[str, int, int]],
@@ -237,10 +243,10 @@ def _record_keys(
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         key = prefix + str(key_node.value)
-        line = line_of(key_node.start_mark.line)
+        line = first_line + (lines(key_node.start_mark.line) if lines else key_node.start_mark.line)
         if key in key_lines:
             duplicates.append((key, line, key_lines[key]))
         else:
             key_lines[key] = line
         if not prefix:  # one level deep is enough: `metadata.tags`
-            _record_keys(value_node, line_of, key + ".", key_lines, duplicates)
+            _record_keys(value_node, first_line, lines, key + ".", key_lines, duplicates)

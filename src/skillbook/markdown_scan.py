@@ -30,7 +30,8 @@ _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 _BACKTICKS = re.compile(r"`+")
-_BRACKET_OR_BREAK = re.compile(r"[\[\]]|\n[ \t]*\n")
+_BRACKET = re.compile(r"[\[\]]")
+_LINK_MIDDLE = re.compile(r"\]\(")
 # `](` then the URL, an optional title and `)`. Titles and <bracketed> URLs are bounded in
 # length: unbounded, every `](` of a long line would scan to its end (quadratic time).
 _LINK_TAIL = re.compile(
@@ -84,30 +85,31 @@ def _spaces(segment: str) -> str:
 
 
 def _code_span_ranges(
-    text: str, skip: list[tuple[int, int]] | None = None
+    text: str, skip: list[tuple[int, int]] | None = None, start: int = 0, end: int | None = None
 ) -> list[tuple[int, int]]:
-    """(start, end) of every code span, outside the `skip` ranges (fenced code).
+    """(start, end) of every code span in text[start:end], outside the `skip` ranges.
 
     A run of n backticks opens a span that the next run of exactly n backticks in the same
     paragraph closes; an opener without a closer is literal text. Each run is looked at a
     bounded number of times, so a body of unmatched backticks costs linear time (a regex
     would search to the end of the text from every opener).
     """
-    if "`" not in text:
+    end = len(text) if end is None else end
+    if text.find("`", start, end) < 0:
         return []
     runs = [
         (m.start(), m.end())
-        for m in _BACKTICKS.finditer(text)
+        for m in _BACKTICKS.finditer(text, start, end)
         if not (skip and _in_ranges(m.start(), skip))
     ]
     if len(runs) < 2:
         return []
-    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
-    paragraph = [bisect.bisect_right(breaks, start) for start, _ in runs]
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text, start, end)]
+    paragraph = [bisect.bisect_right(breaks, run) for run, _ in runs] if breaks else None
     following: list[int | None] = [None] * len(runs)  # index of the next run of equal length
     last: dict[tuple[int, int], int] = {}
     for index in range(len(runs) - 1, -1, -1):
-        key = (runs[index][1] - runs[index][0], paragraph[index])
+        key = (runs[index][1] - runs[index][0], paragraph[index] if paragraph else 0)
         following[index] = last.get(key)
         last[key] = index
     spans: list[tuple[int, int]] = []
@@ -120,6 +122,32 @@ def _code_span_ranges(
         spans.append((runs[index][0], runs[closer][1]))
         index = closer + 1
     return spans
+
+
+class _Paragraphs:
+    """The paragraph (text between blank lines) around each of a series of ascending offsets.
+
+    Each part of the text is searched once, however many offsets are asked about. A blank
+    line is `\n\n` here, as in the rest of the link scan.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.start = 0  # of the paragraph holding the last offset asked about
+        self.searched = 0  # breaks before this offset are known
+
+    def start_of(self, offset: int) -> int:
+        """Where the paragraph holding `offset` starts (offsets must not decrease)."""
+        found = self.text.rfind("\n\n", self.searched, offset)
+        if found >= 0:
+            self.start = found + 1
+        self.searched = max(self.searched, offset - 1)
+        return self.start
+
+    def end_of(self, offset: int) -> int:
+        """Where the paragraph holding `offset` ends."""
+        found = self.text.find("\n\n", offset)
+        return len(self.text) if found < 0 else found
 
 
 def _blank_code_spans(text: str) -> str:
@@ -295,21 +323,40 @@ def _heading(text: str, line: int, level: int) -> Heading:
 
 
 def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
-    """(offset, url, image, closing `]`, URL match) of inline links, in one pass.
+    """(offset, url, image, closing `]`, URL match) of inline links.
 
-    Open brackets wait on a stack that a paragraph break empties; a `]` closes the latest
-    one, and when `(` follows it is a link (or an image with `!` before the `[`). Every
-    bracket is handled once, so a paragraph of unmatched brackets costs linear time.
+    Only paragraphs that hold a `](` are looked at. In them, open brackets wait on a stack;
+    a `]` closes the latest one, and when `(` follows it is a link (an image with `!` before
+    the `[`). Every character is looked at once, so even a paragraph of unmatched brackets
+    costs linear time.
     """
     if "](" not in text:
         return []
     found = []
     stack: list[int] = []
-    for m in _BRACKET_OR_BREAK.finditer(text):
-        char = m.group()
-        if char == "[":
-            stack.append(m.start())
-        elif char == "]":
+    paragraphs = _Paragraphs(text)
+    scanned = 0  # brackets before this offset are on the stack already
+    for close in _LINK_MIDDLE.finditer(text):
+        if close.start() < scanned:
+            continue
+        start = paragraphs.start_of(close.start())
+        if start > scanned:
+            stack.clear()
+        low = max(start, scanned)
+        if not stack and text.count("]", low, close.start()) == 0:
+            # the usual case, [text](url) with no other bracket before it: no stack needed
+            opening = text.rfind("[", low, close.start())
+            if opening < 0 or text.count("[", low, opening) == 0:
+                scanned = close.start() + 1
+                url = _LINK_TAIL.match(text, close.end()) if opening >= 0 else None
+                if url is not None:
+                    image = opening > 0 and text[opening - 1] == "!"
+                    found.append((opening - image, url.group("url"), image, close.start(), url))
+                continue
+        for m in _BRACKET.finditer(text, low, close.start() + 1):
+            if m.group() == "[":
+                stack.append(m.start())
+                continue
             if not stack:
                 continue
             opening = stack.pop()
@@ -318,10 +365,27 @@ def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
                 if url is not None:
                     image = opening > 0 and text[opening - 1] == "!"
                     found.append((opening - image, url.group("url"), image, m.start(), url))
-        else:
-            stack.clear()
+        scanned = close.start() + 1
     found.sort(key=lambda item: item[0])
     return found
+
+
+def _outside_code_spans(
+    text: str, found: list[tuple[int, str, bool]], ranges: list[tuple[int, int]]
+) -> list[tuple[int, str, bool]]:
+    """The links of `found` (sorted) that are not in a code span; only their paragraphs count."""
+    kept = []
+    paragraphs = _Paragraphs(text)
+    spans: list[tuple[int, int]] = []
+    paragraph_end = -1
+    for item in found:
+        if item[0] >= paragraph_end:
+            start = paragraphs.start_of(item[0])
+            paragraph_end = paragraphs.end_of(item[0])
+            spans = _code_span_ranges(text, ranges, start, paragraph_end)
+        if not (spans and _in_ranges(item[0], spans)):
+            kept.append(item)
+    return kept
 
 
 def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[RawLink, ...]:
@@ -340,9 +404,8 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
             if not _in_ranges(m.start(), ranges)
         )
     found.sort(key=lambda item: item[0])
-    spans = _code_span_ranges(text, ranges)
-    if spans:
-        found = [item for item in found if not _in_ranges(item[0], spans)]
+    if "`" in text:
+        found = _outside_code_spans(text, found, ranges)
     lines = _lines_of(text, (offset for offset, _, _ in found), first_line)
     return tuple(
         RawLink(url, line, image) for line, (_, url, image) in zip(lines, found, strict=True)
