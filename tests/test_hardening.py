@@ -520,6 +520,10 @@ def test_a_hostile_knowledge_base_builds_and_publishes_every_file(tmp_path: Path
     assert "Caf\ufffd" in latin
     huge = (site / "patterns/huge/index.html").read_text(encoding="utf-8")
     assert "is not published" in huge and "x" * 1000 not in huge
+    # nor do the machine-readable exports carry it
+    assert not (site / "patterns/huge/index.md").exists()
+    assert "x" * 1000 not in (site / "llms-full.txt").read_text(encoding="utf-8")
+    assert (site / "patterns/backoff/index.md").is_file()
     # the skill's frontmatter does not steer the theme: the page is a normal page with its nav
     template = (site / "skills/template/index.html").read_text(encoding="utf-8")
     assert "md-nav--primary" in template and "404" not in template.split("<title>")[1][:40]

@@ -197,3 +197,30 @@ def test_knowledge_base_never_raises(files: Files) -> None:
 @example(files={"sessions/roadmap.yml": b"phases: []\x1b"})  # found by hypothesis: ReaderError
 def test_broken_files_never_raise(files: Files) -> None:
     check_knowledge_base(files)
+
+
+@QUICK
+@given(text=frontmatter_inputs)
+def test_frontmatter_values_are_what_pyyaml_builds(text: str) -> None:
+    """The fast constructor gives exactly what PyYAML's construct_document gives."""
+    import yaml
+
+    from skillbook.frontmatter import CONSTRUCTION_ERRORS, _construct, _Loader, hazard
+
+    yaml_text = split(text).yaml_text or text
+    if hazard(yaml_text) is not None:
+        return  # refused before anything is built
+    results = []
+    for build in (
+        lambda loader, node: loader.construct_document(node),
+        lambda loader, node: _construct(node, loader),
+    ):
+        loader = _Loader(yaml_text)
+        try:
+            node = loader.get_single_node()
+            results.append(("ok", None if node is None else build(loader, node)))
+        except (yaml.YAMLError, *CONSTRUCTION_ERRORS) as exc:
+            results.append(("error", type(exc).__name__))
+        finally:
+            loader.dispose()
+    assert results[0] == results[1]

@@ -20,6 +20,7 @@ from pathlib import Path
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
 from skillbook.model import KnowledgeBase, Skill
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
 REFERENCES = "references"
 # fixed timestamp: the same knowledge base gives byte-identical zips
@@ -80,15 +81,18 @@ def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str |
 class _Sources:
     """File contents and their links, read once for all the bundles of a run."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
         self.root = root
+        self.max_size = max_size  # for Markdown: a larger file is KB106 and not bundled
         self._data: dict[str, bytes | None] = {}
         self._spans: dict[str, tuple[str, list[LinkSpan]] | None] = {}
 
     def data(self, repo_path: str) -> bytes | None:
         if repo_path not in self._data:
+            full = self.root / repo_path
             try:
-                self._data[repo_path] = (self.root / repo_path).read_bytes()
+                too_big = repo_path.endswith(".md") and full.stat().st_size > self.max_size
+                self._data[repo_path] = None if too_big else full.read_bytes()
             except OSError:
                 self._data[repo_path] = None
         return self._data[repo_path]
@@ -113,7 +117,7 @@ class _Builder:
         docs_dir: str,
         sources: _Sources | None = None,
     ) -> None:
-        self.sources = sources or _Sources(kb.root)
+        self.sources = sources or _Sources(kb.root, kb.layout.max_file_size)
         self.kb = kb
         self.skill = skill
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -232,7 +236,7 @@ def build_bundles(
     kb: KnowledgeBase, *, site_url: str | None = None, docs_dir: str = "docs"
 ) -> list[Bundle]:
     """Bundles of every skill whose name is valid (a bundle folder is named after it)."""
-    sources = _Sources(kb.root)  # a pattern used by many skills is read and scanned once
+    sources = _Sources(kb.root, kb.layout.max_file_size)  # each file read and scanned once
     return [_Builder(kb, s, site_url, docs_dir, sources).build() for s in kb.skills]
 
 

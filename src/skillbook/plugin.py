@@ -394,7 +394,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         kb = self.analysis.kb
         for path in [s.path for s in kb.skills] + [p.path for p in kb.patterns]:
             url = page_url(kb, path, self.docs_rel)
-            if url is None:
+            doc = self.docs_by_path.get(path)
+            if url is None or doc is None or not doc.loaded:  # not loaded: KB101 / KB106
                 continue
             target = Path(config.site_dir) / url / RAW_NAME
             target.parent.mkdir(parents=True, exist_ok=True)

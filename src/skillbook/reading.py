@@ -54,15 +54,17 @@ def read_text(full: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Text:
                     ),
                 ),
             )
-        chunks = []
-        remaining = limit + 1  # a file that grew since fstat is still cut at the limit
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+        # one read for the whole file (a regular file returns short only at its end); a file
+        # that grew since fstat is read on, but never past the limit
+        chunks = [os.read(fd, info.st_size + 1)]
+        size = len(chunks[0])
+        while size > info.st_size and size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, 1 << 20))
             if not chunk:
                 break
             chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
+            size += len(chunk)
+        data = b"".join(chunks) if len(chunks) > 1 else chunks[0]
     except OSError as exc:
         return Text(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
     finally:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from skillbook.export import page_url
 from skillbook.pipeline import Analysis
+from skillbook.reading import read_text
 
 CATALOG_VERSION = 1
 RAW_NAME = "index.md"  # raw Markdown sits beside each page's index.html
@@ -166,9 +167,8 @@ def llms_full_txt(analysis: Analysis, *, title: str) -> str:
     for path in [s.path for s in sorted(kb.skills, key=lambda s: s.name)] + [
         p.path for p in sorted(kb.patterns, key=lambda p: p.id)
     ]:
-        try:
-            text = (kb.root / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = read_text(str(kb.root / path), kb.layout.max_file_size).text
+        if text is None:  # unreadable or over the size limit: reported as KB101 / KB106
             continue
         parts.append(f"\n---\n\n<!-- source: {posixpath.normpath(path)} -->\n\n{text.strip()}\n")
     return "".join(parts)
