@@ -36,6 +36,17 @@ BOMB = (
 )
 
 
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`skillbook check ARGS` in a child process (a crash there cannot take pytest down)."""
+    return subprocess.run(
+        [sys.executable, "-m", "skillbook.cli", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def check(root: Path) -> Analysis:
     return analyse(root, check_elixir=False)
 
@@ -110,13 +121,7 @@ def test_deep_flow_nesting_is_reported_not_crashed_on(tmp_path: Path, depth: int
     # 100,000 levels crash libyaml's composer outright (a segfault), so run in a child process
     value = "[" * depth + "]" * depth
     write_tree(tmp_path, {**GOOD, "skills/retry/SKILL.md": skill_file(f"x: {value}\n")})
-    done = subprocess.run(
-        [sys.executable, "-m", "skillbook.cli", "check", str(tmp_path), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = cli(str(tmp_path), "--format", "json")
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     kb103 = [d for d in report["diagnostics"] if d["code"] == "KB103"]
@@ -239,13 +244,7 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
             "patterns/huge.md": "---\ntitle: Huge\nsummary: Big.\n---\n" + "x" * 2000,
         },
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "skillbook.cli", "check", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = cli(str(root))
     assert (
         "patterns/huge.md: KB106 is 2,034 bytes, over the limit of 1,000 (option max_file_size); "
         "it is not loaded"
@@ -257,13 +256,7 @@ def test_the_size_limit_option_must_be_positive(tmp_path: Path) -> None:
     write_tree(
         tmp_path, {**GOOD, "mkdocs.yml": "plugins:\n  - skillbook:\n      max_file_size: 0\n"}
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "skillbook.cli", "check", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = cli(str(tmp_path))
     assert done.returncode == 2
     assert "max_file_size' must be a positive number of bytes" in done.stderr
     assert "Traceback" not in done.stderr

@@ -12,32 +12,20 @@ so a dialog message or a `window.__pwned` value names the field that leaked.
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import pytest
 
-from .conftest import mkdocs_build, need_program, write_tree
+from .conftest import mkdocs_build, serve_directory, write_tree
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def hostile(label: str) -> str:
@@ -335,11 +323,6 @@ SEARCH_READY = (
 )
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     """The hostile knowledge base built without --strict: (site, return code, log)."""
@@ -354,31 +337,8 @@ def site_url(hostile_build: tuple[Path, int, str]) -> Iterator[str]:
     site, returncode, log = hostile_build
     if returncode != 0:
         pytest.fail(f"the hostile knowledge base does not build:\n{log[-3000:]}")
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site))
-    )
-    server.timeout = 10
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = need_program("chromium", "the browser tests drive Debian's chromium headless")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+    with serve_directory(site) as url:
+        yield url
 
 
 class Visit:
