@@ -68,8 +68,13 @@ def hazard(yaml_text: str) -> tuple[str, int] | None:
                     return f"nested more than {MAX_DEPTH} levels deep", _line(event)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):  # newer libyaml stops at 1,000 levels itself
+            mark = exc.problem_mark
+            return f"nested more than {MAX_DEPTH} levels deep", mark.line if mark else 0
         return None  # composing reports the syntax error with its line
+    except yaml.YAMLError:
+        return None
     finally:
         loader.dispose()
     return None
