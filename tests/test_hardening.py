@@ -533,3 +533,17 @@ def test_a_hostile_knowledge_base_builds_and_publishes_every_file(tmp_path: Path
     for code in ("KB101", "KB103", "KB106", "KB203", "KB306", "KB307", "KB401"):
         assert f": {code} " in done.stderr, code
     assert mkdocs_build(root, "--strict").returncode == 1
+
+
+def test_a_flood_of_one_problem_is_listed_a_hundred_times_then_counted(tmp_path: Path) -> None:
+    body = "<script>x</script>\n" * 250
+    root = write_tree(
+        tmp_path,
+        {**GOOD, "skills/retry/SKILL.md": SKILL.format(name="retry", description="R.") + body},
+    )
+    found = [d for d in check(root).report.diagnostics if d.code == "KB307"]
+    assert len(found) == 101
+    assert [d.line for d in found[:2]] == [None, 8]  # the summary first, as a file-level line
+    assert found[0].message == (
+        "and 150 more KB307 in this file, not listed (at most 100 per code and file are shown)"
+    )

@@ -60,6 +60,10 @@ RULES: dict[str, Rule] = _rules(
 )
 
 
+MAX_PER_FILE = 100
+"""The most diagnostics of one code listed for one file; a hostile file could bring 100,000."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """One problem at one place: `path:line: CODE message`."""
@@ -95,9 +99,31 @@ class Report:
 
     @classmethod
     def of(cls, diagnostics: Iterable[Diagnostic], files: int) -> Report:
-        """Sort and de-duplicate diagnostics into a report."""
+        """Sort and de-duplicate diagnostics into a report, at most MAX_PER_FILE per code
+        and file: past that, one more diagnostic says how many were left out."""
         unique = sorted(set(diagnostics), key=Diagnostic.sort_key)
-        return cls(tuple(unique), files)
+        kept: list[Diagnostic] = []
+        seen: dict[tuple[str, str], int] = {}
+        for d in unique:
+            key = (d.path, d.code)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] <= MAX_PER_FILE:
+                kept.append(d)
+        for (path, code), count in seen.items():
+            if count > MAX_PER_FILE:
+                rest = count - MAX_PER_FILE
+                severity = RULES[code].severity if code in RULES else Severity.ERROR
+                kept.append(
+                    Diagnostic(
+                        path,
+                        None,
+                        code,
+                        severity,
+                        f"and {rest} more {code} in this file, not listed "
+                        f"(at most {MAX_PER_FILE} per code and file are shown)",
+                    )
+                )
+        return cls(tuple(sorted(kept, key=Diagnostic.sort_key)), files)
 
     @property
     def errors(self) -> int:
