@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Locator, Page
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_FLAGS = [
@@ -121,3 +121,22 @@ def browser() -> Iterator[Browser]:
             yield instance
         finally:
             instance.close()
+
+
+def search_site(tab: Page, query: str, result: str = ".md-search-result__item") -> Locator:
+    """Type `query` into Material's search box; the first result matching `result`, shown."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tab.locator("label.md-search__icon, .md-search__input").first.click()
+    search = tab.locator("input.md-search__input")
+    found = tab.locator(result).first
+    for _ in range(3):  # a query typed while the worker is busy can be dropped: type it again
+        search.fill("")
+        search.type(query, delay=20)
+        try:
+            found.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:  # retried; the final wait_for below reports it
+            continue
+    found.wait_for(timeout=5_000)
+    return found

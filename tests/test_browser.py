@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import serve_directory
+from .conftest import search_site, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -35,26 +35,17 @@ def page(browser: object) -> Iterator[object]:
 
 
 def test_search_finds_the_circuit_breaker_pattern(page: object, site_url: str) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     page.goto(site_url)  # type: ignore[attr-defined]
     # the search index loads in a web worker; until it is ready a query shows no results
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta')?.textContent || '')",
         timeout=60_000,
     )
-    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    search = page.locator("input.md-search__input")  # type: ignore[attr-defined]
-    result = page.locator(".md-search-result__item a[href*='patterns/circuit_breaker/']").first  # type: ignore[attr-defined]
-    for _ in range(3):  # a query typed while the worker is busy can be dropped: type it again
-        search.fill("")
-        search.type("circuit breaker", delay=20)
-        try:
-            result.wait_for(timeout=20_000)
-            break
-        except PlaywrightTimeout:  # retried; the final wait_for below reports it
-            continue
-    result.wait_for(timeout=5_000)
+    result = search_site(
+        page,  # type: ignore[arg-type]
+        "circuit breaker",
+        ".md-search-result__item a[href*='patterns/circuit_breaker/']",
+    )
     result.click()
     page.wait_for_url("**/patterns/circuit_breaker/**")  # type: ignore[attr-defined]
     assert page.locator("h1").first.inner_text().strip().lower().startswith("circuit breaker")  # type: ignore[attr-defined]

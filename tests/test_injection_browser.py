@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from .conftest import mkdocs_build, serve_directory, write_tree
+from .conftest import mkdocs_build, search_site, serve_directory, write_tree
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
@@ -443,24 +443,11 @@ def test_titles_are_text(visit: Visit, site_url: str, path: str, title: str) -> 
 @pytest.mark.parametrize("query", SEARCHES)
 def test_search_results_run_no_content(visit: Visit, site_url: str, query: str) -> None:
     """Material renders result titles and tags from the search index as HTML."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     tab = visit.tab
     tab.goto(site_url + "status/", wait_until="networkidle")
     tab.wait_for_function(SEARCH_READY, timeout=60_000)
     visit.reset()  # the navigation's own injections are the other test's: count the results'
-    tab.locator("label.md-search__icon, .md-search__input").first.click()
-    search = tab.locator("input.md-search__input")
-    result = tab.locator(".md-search-result__item").first
-    for _ in range(3):  # a query typed while the worker is busy can be dropped: type it again
-        search.fill("")
-        search.type(query, delay=20)
-        try:
-            result.wait_for(timeout=20_000)
-            break
-        except PlaywrightTimeout:  # retried; the final wait_for below reports it
-            continue
-    result.wait_for(timeout=5_000)
+    search_site(tab, query)
     tab.wait_for_timeout(500)  # images in the results fail to load, then their handlers run
     problems = visit.problems(".md-search-result")
     assert not problems, visit.report(f"search {query!r}", problems)
