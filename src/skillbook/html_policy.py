@@ -105,6 +105,8 @@ def unsafe_url(url: str) -> bool:
     Browsers decode entities in attributes, skip leading spaces and control characters, and
     ignore tabs and newlines inside the scheme, so `jav&#x61;\\tscript:` counts too.
     """
+    if ":" not in url and "&" not in url:  # a scheme needs a colon, or an entity for one
+        return False
     if "&" in url:
         url = html.unescape(url)
     text = url.lstrip(_LEADING_IGNORED)
@@ -170,7 +172,7 @@ def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
         return
     for match in _TAG.finditer(masked_body):
         before = masked_body[max(0, match.start() - 3) : match.start()]
-        if before.endswith("](") or before.endswith("]:") or before.endswith("]: "):
+        if before.endswith(("](", "]:", "]: ")):
             continue  # a link destination written in angle brackets: [x](<url>)
         name = match.group("name").lower()
         if name not in ALLOWED_TAGS:

@@ -33,7 +33,7 @@ from skillbook.model import (
     Skill,
     Target,
 )
-from skillbook.reading import DEFAULT_MAX_FILE_SIZE, Problem, read_text
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE, Problem, read_text, within
 from skillbook.roadmap import load_roadmap
 from skillbook.schema import ISO_DATE
 
@@ -172,7 +172,7 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
 def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
     """Classify a link and resolve a relative one against the document's folder."""
     target = raw.target
-    if (":" in target or "&" in target or "\t" in target) and unsafe_url(target):
+    if unsafe_url(target):
         return Link(target, raw.line, "unsafe", None, None, raw.image)
     if _WINDOWS_PATH.match(target) or target.lower().startswith("file:"):
         return Link(target, raw.line, "absolute", None, None, raw.image)
@@ -212,7 +212,7 @@ def _skill(doc: Document, folder: str) -> Skill:
     return Skill(doc, folder, name, description, tags)
 
 
-def _first_heading(doc: Document) -> str | None:
+def first_heading(doc: Document) -> str | None:
     for heading in doc.headings:
         if heading.level == 1:
             return markdown_scan.heading_text(heading.text).strip() or None
@@ -221,9 +221,7 @@ def _first_heading(doc: Document) -> str | None:
 
 def _pattern(doc: Document, pattern_id: str) -> Pattern:
     fm = doc.frontmatter or {}
-    title = (
-        _str(fm.get("title")) or _first_heading(doc) or pattern_id.replace("_", " ").capitalize()
-    )
+    title = _str(fm.get("title")) or first_heading(doc) or pattern_id.replace("_", " ").capitalize()
     summary = _str(fm.get("summary")) or markdown_scan.first_paragraph(doc.body)
     raw_tags = fm.get("tags")
     tags = (
@@ -250,7 +248,7 @@ def _session(doc: Document) -> Session:
     phase = fm.get("phase")
     hours = fm.get("hours")
     completed = fm.get("completed")
-    title = _first_heading(doc) or posixpath.basename(doc.path)[:-3]
+    title = first_heading(doc) or posixpath.basename(doc.path)[:-3]
     return Session(
         doc,
         _date(fm.get("date")),
@@ -292,7 +290,7 @@ class _Walker:
         folder_real = self._real.get(folder)
         if folder_real is None:  # a configured folder below the root, such as docs/skills
             folder_real = self._real[folder] = os.path.realpath(os.path.join(self.root, folder))
-            if not folder_real.startswith(self.root_real + os.sep):
+            if not within(self.root_real, folder_real):
                 self._report(folder, "KB305", "leads outside the repository; it is not read")
                 return []
         kept: list[os.DirEntry[str]] = []
@@ -301,11 +299,13 @@ class _Walker:
             if entry.name.startswith("."):
                 continue
             rel = prefix + entry.name
-            real = f"{folder_real}/{entry.name}"
-            if entry.is_symlink() and not self._follow(entry, rel, folder):
-                continue
             if entry.is_symlink():
-                real = os.path.realpath(entry.path)
+                followed = self._follow(entry, rel, folder)
+                if followed is None:
+                    continue
+                real = followed
+            else:
+                real = f"{folder_real}/{entry.name}"
             key = unicodedata.normalize("NFC", entry.name).casefold()
             if key in keys:
                 self._report(
@@ -324,30 +324,30 @@ class _Walker:
             kept.append(entry)
         return kept
 
-    def _follow(self, entry: os.DirEntry[str], rel: str, folder: str) -> bool:
-        """Whether a symlink may be followed; reports why not."""
+    def _follow(self, entry: os.DirEntry[str], rel: str, folder: str) -> str | None:
+        """The real path a symlink may be followed to, or None (reported) when it may not."""
         try:
             written = os.readlink(entry.path)
         except OSError:
             written = "?"
         real = os.path.realpath(entry.path)
-        if real != self.root_real and not real.startswith(self.root_real + os.sep):
+        if not within(self.root_real, real):
             self._report(
                 rel,
                 "KB305",
                 f"is a symlink to '{written}', outside the repository; it is not followed",
             )
-            return False
+            return None
         if not os.path.exists(real):
             self._report(rel, "KB101", f"is a broken symlink (to '{written}'), or a symlink loop")
-            return False
+            return None
         ancestors = [folder]
         while ancestors[-1]:
             ancestors.append(ancestors[-1].rpartition("/")[0])
         if os.path.isdir(real) and any(self._real.get(a) == real for a in ancestors):
             self._report(rel, "KB101", f"is a symlink to '{written}', a folder that contains it")
-            return False
-        return True
+            return None
+        return real
 
     def files(self, folder: str) -> Iterable[str]:
         """Every file below repo folder `folder` ("." for the root), sorted, hidden ones skipped."""
@@ -544,11 +544,6 @@ class _Listing:
         return "/".join(([folder] if folder else []) + [close[0], *rest])
 
 
-def _inside(root_real: str, path: Path) -> bool:
-    real = os.path.realpath(path)
-    return real == root_real or real.startswith(root_real + os.sep)
-
-
 def _targets(
     root: Path, docs: list[Document], loaded: set[str], assets: list[str], max_size: int
 ) -> Mapping[str, Target]:
@@ -566,7 +561,9 @@ def _targets(
             exists, suggestion = True, None
         else:
             exists, suggestion = listing.lookup(path)
-        outside = exists and path not in known and not _inside(root_real, root / path)
+        outside = (
+            exists and path not in known and not within(root_real, os.path.realpath(root / path))
+        )
         is_dir = exists and not outside and path not in known and (root / path).is_dir()
         headings: tuple[Heading, ...] | None = None
         if (

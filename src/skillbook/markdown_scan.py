@@ -150,19 +150,23 @@ class _Paragraphs:
         return len(self.text) if found < 0 else found
 
 
-def _blank_code_spans(text: str) -> str:
-    """Replace every code span with spaces, keeping offsets and newlines."""
-    spans = _code_span_ranges(text)
-    if not spans:
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """`text` with the (sorted, disjoint) ranges replaced by spaces, offsets and newlines kept."""
+    if not ranges:
         return text
     pieces: list[str] = []
     pos = 0
-    for start, end in spans:
+    for start, end in ranges:
         pieces.append(text[pos:start])
         pieces.append(_spaces(text[start:end]))
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
+
+
+def _blank_code_spans(text: str) -> str:
+    """Replace every code span with spaces, keeping offsets and newlines."""
+    return _blank(text, _code_span_ranges(text))
 
 
 def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str, str]]]:
@@ -197,16 +201,7 @@ def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str
 def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
     """Blank fenced code out of `text`; return it with (content offset, lang, content) per block."""
     ranges, blocks = _fence_ranges(text)
-    if not ranges:
-        return text, blocks
-    pieces: list[str] = []
-    pos = 0
-    for start, end in ranges:
-        pieces.append(text[pos:start])
-        pieces.append(_spaces(text[start:end]))
-        pos = end
-    pieces.append(text[pos:])
-    return "".join(pieces), blocks
+    return _blank(text, ranges), blocks
 
 
 def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:

@@ -19,9 +19,8 @@ from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.html_policy import sanitize
-from skillbook.loader import DocumentCache, read_document
-from skillbook.markdown_scan import heading_text
-from skillbook.model import Document, Layout, Pattern, Skill
+from skillbook.loader import DocumentCache, first_heading, read_document
+from skillbook.model import Document, Layout, Pattern, Session, Skill
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Renderer, environment
@@ -53,6 +52,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.env: Environment | None = None
         self.skill_pages: dict[str, Skill] = {}
         self.pattern_pages: dict[str, Pattern] = {}
+        self.session_pages: dict[str, Session] = {}
         self.problems: dict[str, list[Diagnostic]] = {}
         self.docs_by_path: dict[str, Document] = {}
         self.src_of: dict[str, str] = {}  # repo path -> site (src) path
@@ -138,6 +138,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             files.append(file)
         self.skill_pages = {s.path: s for s in kb.skills}
         self.pattern_pages = {p.path: p for p in kb.patterns}
+        self.session_pages = {s.path: s for s in kb.sessions}
         self.docs_by_path = {doc.path: doc for doc in kb.documents()}
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
@@ -263,7 +264,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             self.docs_by_path[repo_path] = doc
         body = doc.body
         if not doc.loaded:
-            body = self.renderer_or_new().unloaded(doc, self._title_of(repo_path))
+            body = self._renderer().unloaded(doc, self._title_of(repo_path))
         # an empty YAML block: MkDocs would otherwise read `Key: value` first lines as metadata
         return "---\n{}\n---\n\n" + body
 
@@ -278,8 +279,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         docs_dir = self.docs_abs
         return not (abs_src_path == docs_dir or abs_src_path.startswith(docs_dir + os.sep))
 
-    def renderer_or_new(self) -> Renderer:
-        """The renderer of this build."""
+    def _renderer(self) -> Renderer:
+        """The renderer of this build (made in `on_files`, or here if a hook comes first)."""
         assert self.analysis is not None and self.env is not None
         if self.renderer is None:
             self.renderer = Renderer(self.analysis, self.env)
@@ -308,7 +309,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if not self.config.enabled or self.analysis is None or self.env is None:
             return markdown
         src = page.file.src_uri
-        renderer = self.renderer or Renderer(self.analysis, self.env)
+        renderer = self._renderer()
         repo_path = self.repo_of.get(src, src)
         if self._may_need_rewriting(repo_path, src):
             markdown = rewrite_links(
@@ -346,7 +347,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         description `<meta>`, the tags), so they are given as escaped HTML text.
         """
         doc = self.docs_by_path.get(repo_path)
-        title = _heading_title(doc) if doc is not None else None
+        title = first_heading(doc) if doc is not None else None
         description: str | None = None
         tags: tuple[str, ...] = ()
         if repo_path in self.skill_pages:
@@ -355,10 +356,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         elif repo_path in self.pattern_pages:
             pattern = self.pattern_pages[repo_path]
             title, description, tags = pattern.title, pattern.summary, pattern.tags
-        elif self.analysis is not None:
-            for session in self.analysis.kb.sessions:
-                if session.path == repo_path:
-                    title = session.title
+        elif repo_path in self.session_pages:
+            title = self.session_pages[repo_path].title
         page.meta["title"] = _text(title or posixpath.basename(repo_path))
         if description:
             page.meta["description"] = _text(description)
@@ -432,14 +431,6 @@ def _layout(options: SkillbookConfig, root: Path) -> Layout:
     if options.max_file_size < 1:
         raise SkillbookError("skillbook: option 'max_file_size' must be a positive number of bytes")
     return Layout(**values, max_file_size=options.max_file_size)
-
-
-def _heading_title(doc: Document) -> str | None:
-    """The text of a document's first `# heading`, as the reader sees it."""
-    for heading in doc.headings:
-        if heading.level == 1:
-            return heading_text(heading.text).strip() or None
-    return None
 
 
 def _text(value: str) -> str:

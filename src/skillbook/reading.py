@@ -15,6 +15,11 @@ DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 """Largest file loaded, in bytes (1 MiB; a long skill is 40 KB). The `max_file_size` option."""
 
 
+def within(root_real: str, real: str) -> bool:
+    """Whether the resolved path `real` is the resolved root `root_real` or inside it."""
+    return real == root_real or real.startswith(root_real + os.sep)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with a file's bytes: a KB1xx code, the message and the line."""

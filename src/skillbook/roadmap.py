@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.frontmatter import CONSTRUCTION_ERRORS, _explain, _Loader, hazard, line_counter
 from skillbook.model import Phase, Roadmap, Task
-from skillbook.reading import DEFAULT_MAX_FILE_SIZE, read_text
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE, read_text, within
 from skillbook.schema import MAX_HOURS, TASK_ID
 
 PRIORITIES = ("high", "medium", "low")
@@ -224,7 +225,7 @@ def load_roadmap(root: Path, path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -
     full = root / path
     if not full.is_file():
         return Roadmap(path, False)
-    if not full.resolve().is_relative_to(root.resolve()):
+    if not within(os.path.realpath(root), os.path.realpath(full)):
         return Roadmap(
             path,
             True,
