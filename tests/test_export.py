@@ -209,3 +209,24 @@ def test_skill_page_offers_the_download(site: Path) -> None:
         "curl -fsSLO https://skillbook.example.org/skills/resilience-patterns/resilience-patterns.zip"
         in text
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "folder"),
+    [
+        ("SKILL.md", ""),
+        ("references/a.md", ""),
+        ("references/a.md", "references"),
+        ("SKILL.md", "references"),
+        ("references/x/a.md", "references/y"),
+        ("references/a.md", "references/x/y"),
+        ("scripts/run.sh", "references/deep/er"),
+        ("ref/a.md", "references"),
+    ],
+)
+def test_bundle_relative_paths_agree_with_posixpath(path: str, folder: str) -> None:
+    import posixpath
+
+    from skillbook.export import _relative
+
+    assert _relative(path, folder) == posixpath.relpath(path, folder or ".")

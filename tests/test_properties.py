@@ -95,6 +95,20 @@ def test_markdown_scan_never_raises(body: str, first_line: int) -> None:
     ]
 
 
+@QUICK
+@given(body=markdown_inputs, title=markdown_inputs)
+@example(body="text", title="Title {#custom}  #")
+@example(body="```\n# not a title\n```", title="")
+def test_first_heading_shortcut_agrees_with_the_full_scan(body: str, title: str) -> None:
+    from skillbook.loader import first_heading, parse_document
+
+    text = f"# {title}\n{body}" if "\n" not in title else body
+    doc = parse_document("patterns/p.md", text, missing_frontmatter=None)
+    level_one = [h for h in doc.headings if h.level == 1]
+    expected = markdown_scan.heading_text(level_one[0].text).strip() or None if level_one else None
+    assert first_heading(doc) == expected
+
+
 def _hidden(path: str) -> bool:
     """Whether the loader skips `path` on purpose: a `.` name, or a `_` folder (or skill)."""
     section, *parts = path.split("/")

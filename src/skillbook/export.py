@@ -86,6 +86,25 @@ class _Sources:
         self.max_size = max_size  # for Markdown: a larger file is KB106 and not bundled
         self._data: dict[str, bytes | None] = {}
         self._spans: dict[str, tuple[str, list[LinkSpan]] | None] = {}
+        self._targets: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._kinds: dict[str, str | None] = {}
+
+    def target_of(self, source: str, url: str) -> tuple[str, str] | None:
+        """(repo path, '#anchor' or '') of a relative link, or None when it is not one."""
+        key = (source, url)
+        if key not in self._targets:
+            target = resolve_relative(source, url)
+            self._targets[key] = None if target is None else (target.path, target.suffix)
+        return self._targets[key]
+
+    def kind(self, repo_path: str) -> str | None:
+        """ "file", "other" (a folder or the like), or None when nothing is there."""
+        if repo_path not in self._kinds:
+            full = self.root / repo_path
+            self._kinds[repo_path] = (
+                "file" if full.is_file() else "other" if full.exists() else None
+            )
+        return self._kinds[repo_path]
 
     def data(self, repo_path: str) -> bytes | None:
         if repo_path not in self._data:
@@ -131,11 +150,6 @@ class _Builder:
         prefix = self.folder + "/"
         return [self.skill.path] + [a for a in self.kb.assets if a.startswith(prefix)]
 
-    def target_of(self, source: str, url: str) -> tuple[str, str] | None:
-        """(repo path, '#anchor' or '') of a relative link, or None when it is not one."""
-        target = resolve_relative(source, url)
-        return None if target is None else (target.path, target.suffix)
-
     def place(self, repo_path: str) -> str:
         """The bundle path of a copied file: references/<path under patterns/>."""
         inner = repo_path[len(self.patterns_dir) :]
@@ -156,13 +170,13 @@ class _Builder:
             if found_text is None:
                 continue
             for span in found_text[1]:
-                found = self.target_of(source, span.url)
+                found = self.sources.target_of(source, span.url)
                 if found is None:
                     continue
                 target = found[0]
                 if target in self.bundle_of or not target.startswith(self.patterns_dir):
                     continue
-                if not (self.kb.root / target).is_file():
+                if self.sources.kind(target) != "file":
                     continue
                 self.bundle_of[target] = self.place(target)
                 if target.endswith(".md"):
@@ -174,23 +188,22 @@ class _Builder:
         out: list[str] = []
         pos = 0
         for span in spans:
-            found = self.target_of(source, span.url)
+            found = self.sources.target_of(source, span.url)
             if found is None:
                 continue
             target, anchor = found
-            line = text.count("\n", 0, span.start) + 1
             if target in self.bundle_of:
-                new_url = posixpath.relpath(self.bundle_of[target], here or ".") + anchor
+                new_url = _relative(self.bundle_of[target], here) + anchor
                 out.append(text[pos : span.url_start] + new_url)
                 pos = span.url_end
                 continue
-            exists = (self.kb.root / target).exists()
+            exists = self.sources.kind(target) is not None
             url = page_url(self.kb, target, self.docs_dir) if exists else None
             if not exists:
                 self.problems.append(
                     diagnostic(
                         source,
-                        line,
+                        text.count("\n", 0, span.start) + 1,
                         "KB301",
                         f"bundle '{self.skill.name}': link '{span.url}' points to {target}, which does not "
                         f"exist; it is written as plain text",
@@ -223,6 +236,17 @@ class _Builder:
         copied = {r: b for r, b in self.bundle_of.items() if not r.startswith(self.folder + "/")}
         # named after the folder: what an agent installs it as (a valid skill has name == folder)
         return Bundle(self.skill.folder, files, copied, tuple(self.problems))
+
+
+def _relative(path: str, folder: str) -> str:
+    """`path` relative to `folder`, both relative to the bundle's root ("" for the root)."""
+    if not folder:
+        return path
+    parts, base = path.split("/"), folder.split("/")
+    common = 0
+    while common < min(len(parts) - 1, len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:])
 
 
 def build_bundle(

@@ -213,6 +213,13 @@ def _skill(doc: Document, folder: str) -> Skill:
 
 
 def first_heading(doc: Document) -> str | None:
+    """The text of the body's first `# heading`, or None."""
+    lead = doc.body.lstrip("\n")
+    if lead.startswith("# "):  # the usual page: its title on the first line, no scan needed
+        end = lead.find("\n")
+        found = markdown_scan.headings_in(lead if end < 0 else lead[:end], 1)
+        if found and found[0].level == 1:
+            return markdown_scan.heading_text(found[0].text).strip() or None
     for heading in doc.headings:
         if heading.level == 1:
             return markdown_scan.heading_text(heading.text).strip() or None

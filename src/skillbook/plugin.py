@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -13,6 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink
 
 from skillbook.config import SkillbookConfig
 from skillbook.diagnostics import Diagnostic, Severity
@@ -23,7 +25,7 @@ from skillbook.loader import DocumentCache, first_heading, read_document
 from skillbook.model import Document, Layout, Pattern, Session, Skill
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
-from skillbook.render.pages import STATUS_PAGE, Renderer, environment
+from skillbook.render.pages import STATUS_PAGE, Renderer, environment, rel
 from skillbook.site_links import rewrite_links
 
 if TYPE_CHECKING:
@@ -36,6 +38,9 @@ log = get_plugin_logger(__name__)
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+_HEADING = re.compile(r'<h([1-6])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 
 
 class SkillbookPlugin(BasePlugin[SkillbookConfig]):
@@ -57,6 +62,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.docs_by_path: dict[str, Document] = {}
         self.src_of: dict[str, str] = {}  # repo path -> site (src) path
         self.repo_of: dict[str, str] = {}  # site (src) path -> repo path
+        self.file_of: dict[str, File] = {}  # src path -> file, as on_files left them
         self.renderer: Renderer | None = None
         self.docs_abs = ""
         self.generated_pages: set[str] = set()  # src paths of the catalogues, status, journal
@@ -106,6 +112,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             else:  # knowledge-base files and generated pages: the site path is the repo path
                 self.src_of.setdefault(file.src_uri, file.src_uri)
         self.repo_of = {src: repo for repo, src in self.src_of.items()}
+        self.file_of = {file.src_uri: file for file in files}
         if config.nav is None and self.config.nav:
             config.nav = self._nav(files)
         return files
@@ -289,23 +296,50 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Remove scripts, event handlers and script URLs from knowledge-base pages.
+        """Sanitise knowledge-base pages, then append a skill's or pattern's relations.
 
-        The generated pages too: their values are escaped already, but a section README
-        (the catalogue's introduction) is knowledge-base content like any other.
+        The sanitiser removes scripts, event handlers and script URLs from knowledge-base
+        pages and the generated ones (their values are escaped already, but a section README,
+        the catalogue's introduction, is knowledge-base content like any other). The
+        relations are HTML made from escaped values, added after it.
         """
-        if not self.config.enabled or not self.config.sanitize:
+        if not self.config.enabled:
             return html
-        if page.file.src_uri in self.generated_pages or (
-            page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path)
+        if self.config.sanitize and (
+            page.file.src_uri in self.generated_pages
+            or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
-            return sanitize(html)
+            html = sanitize(html)
+        relations = self._relations(page, config, files)
+        if relations:
+            _extend_toc(page, relations)
+            html += "\n" + relations
         return html
+
+    def _relations(self, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The relations section of a skill or pattern page, as HTML ("" for other pages)."""
+        src = page.file.src_uri
+        skill = self.skill_pages.get(src)
+        pattern = self.pattern_pages.get(src)
+        if self.analysis is None or (skill is None and pattern is None):
+            return ""
+
+        def href(path: str) -> str:
+            target_src = self.src_of.get(path, path)
+            target = self.file_of.get(target_src) or files.get_file_from_path(target_src)
+            return target.url_relative_to(page.file) if target is not None else rel(path, src)
+
+        toc = config.mdx_configs.get("toc", {}).get("permalink")
+        permalink = "\u00b6" if toc is True else (str(toc) if toc else None)
+        if skill is not None:
+            return self._renderer().skill_relations(skill, href, permalink)
+        assert pattern is not None
+        return self._renderer().pattern_relations(pattern, href, permalink)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Add relations and notices to skill and pattern pages; fix cross-tree links."""
+        """Add notices (and a skill's download block) under the title; fix cross-tree links."""
         if not self.config.enabled or self.analysis is None or self.env is None:
             return markdown
         src = page.file.src_uri
@@ -333,12 +367,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             download = (
                 renderer.download(skill, config.site_url or None) if self.config.exports else ""
             )
-            markdown = _after_title(markdown, notice + download)
-            return markdown + "\n" + renderer.skill_relations(skill)
-        markdown = _after_title(markdown, notice)
-        if src in self.pattern_pages:
-            return markdown + "\n" + renderer.pattern_relations(self.pattern_pages[src])
-        return markdown
+            return _after_title(markdown, notice + download)
+        return _after_title(markdown, notice)
 
     def _set_meta(self, page: Page, repo_path: str) -> None:
         """Title, description and tags of a knowledge-base page, from the checked fields.
@@ -347,17 +377,19 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         description `<meta>`, the tags), so they are given as escaped HTML text.
         """
         doc = self.docs_by_path.get(repo_path)
-        title = first_heading(doc) if doc is not None else None
+        title: str | None = None
         description: str | None = None
         tags: tuple[str, ...] = ()
-        if repo_path in self.skill_pages:
-            skill = self.skill_pages[repo_path]
-            title, description, tags = title or skill.name, skill.description, skill.tags
-        elif repo_path in self.pattern_pages:
+        if repo_path in self.pattern_pages:
             pattern = self.pattern_pages[repo_path]
             title, description, tags = pattern.title, pattern.summary, pattern.tags
         elif repo_path in self.session_pages:
             title = self.session_pages[repo_path].title
+        else:
+            title = first_heading(doc) if doc is not None else None
+            if repo_path in self.skill_pages:
+                skill = self.skill_pages[repo_path]
+                title, description, tags = title or skill.name, skill.description, skill.tags
         page.meta["title"] = _text(title or posixpath.basename(repo_path))
         if description:
             page.meta["description"] = _text(description)
@@ -443,6 +475,22 @@ def _normalise_url(url: str) -> str:
     parts = urlsplit(url)
     path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
     return urlunsplit(parts._replace(path=path))
+
+
+def _extend_toc(page: Page, added_html: str) -> None:
+    """Add the headings of HTML appended to a converted page to its table of contents.
+
+    They go where Material shows them: under the page's `# title` when the contents start
+    with one. Their ids count as present, so links to them pass MkDocs' anchor validation.
+    """
+    items = page.toc.items
+    parent = items[0].children if items and items[0].level == 1 else items
+    for match in _HEADING.finditer(added_html):
+        level, anchor, inner = int(match.group(1)), match.group(2), match.group(3)
+        title = _TAG.sub("", _HEADERLINK.sub("", inner)).strip()
+        parent.append(AnchorLink(title, anchor, level))
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.add(html.unescape(anchor))
 
 
 def _after_title(markdown: str, block: str) -> str:

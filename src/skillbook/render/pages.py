@@ -6,7 +6,7 @@ import html
 import posixpath
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -67,6 +67,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         autoescape=False,  # Markdown output; HTML parts escape with |e explicitly
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # made anew for every build; checking each file per page costs
     )
     env.filters.update(md=_md, cell=_cell, hours=_hours, url=_url, sh=_sh)
     return env
@@ -75,6 +76,15 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
 def rel(target: str, page: str) -> str:
     """The relative link from the page at src path `page` to the file at src path `target`."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+Href = Callable[[str], str]
+"""Maps the repo path of a published file to a link to it from the page being rendered."""
+
+
+def relative_to(page: str) -> Href:
+    """Links from the page at src path `page`, as written in Markdown (MkDocs converts them)."""
+    return lambda target: rel(target, page)
 
 
 def task_anchor(task_id: str) -> str:
@@ -94,25 +104,25 @@ class Renderer:
             d.path for d in analysis.report.diagnostics if d.severity is Severity.ERROR
         )
 
-    def _skill(self, skill: Skill, page: str) -> dict[str, Any]:
+    def _skill(self, skill: Skill, href: Href) -> dict[str, Any]:
         return {
             "name": skill.name,
             "description": skill.description,
             "tags": skill.tags,
-            "link": rel(skill.path, page),
+            "link": href(skill.path),
             "pattern_count": len(self.analysis.relations.patterns_of.get(skill.path, ())),
             "has_errors": skill.path in self._error_paths,
         }
 
-    def _pattern(self, pattern: Pattern, page: str) -> dict[str, Any]:
+    def _pattern(self, pattern: Pattern, href: Href) -> dict[str, Any]:
         skills = self._skills_by_path
         return {
             "title": pattern.title,
             "summary": pattern.summary,
             "tags": pattern.tags,
-            "link": rel(pattern.path, page),
+            "link": href(pattern.path),
             "used_by": [
-                self._skill(skills[s], page)
+                self._skill(skills[s], href)
                 for s in self.analysis.relations.used_by.get(pattern.path, ())
             ],
         }
@@ -129,48 +139,57 @@ class Renderer:
     def skills_index(self, page: str) -> str:
         """The skills catalogue page."""
         skills = sorted(self.analysis.kb.skills, key=lambda s: s.name)
+        href = relative_to(page)
         return self.env.get_template("skills_index.md.j2").render(
-            intro=self._intro("skills"), skills=[self._skill(s, page) for s in skills]
+            intro=self._intro("skills"), skills=[self._skill(s, href) for s in skills]
         )
 
     def patterns_index(self, page: str) -> str:
         """The patterns catalogue page."""
         patterns = sorted(self.analysis.kb.patterns, key=lambda p: p.title.lower())
+        href = relative_to(page)
         return self.env.get_template("patterns_index.md.j2").render(
-            intro=self._intro("patterns"), patterns=[self._pattern(p, page) for p in patterns]
+            intro=self._intro("patterns"), patterns=[self._pattern(p, href) for p in patterns]
         )
 
-    def _task(self, task: TaskStatus | None, page: str) -> dict[str, Any] | None:
+    def _task(self, task: TaskStatus | None, href: Href) -> dict[str, Any] | None:
         if task is None:
             return None
         return {
             "id": task.task.id,
             "title": task.task.title,
             "state": task.state,
-            "link": rel(STATUS_PAGE, page) + "#" + task_anchor(task.task.id),
+            "link": href(STATUS_PAGE) + "#" + task_anchor(task.task.id),
         }
 
-    def skill_relations(self, skill: Skill) -> str:
-        """The Markdown appended to a skill's page: its patterns and related skills."""
+    def skill_relations(self, skill: Skill, href: Href, permalink: str | None = None) -> str:
+        """The HTML appended to a skill's page: its patterns and related skills.
+
+        HTML, not Markdown: it is added to the converted page, which spares Python-Markdown a
+        second pass over text whose every value is escaped here anyway. `href` gives the
+        final link to a file from this page.
+        """
         page = skill.path
         patterns = self._patterns_by_path
         skills = self._skills_by_path
         rels = self.analysis.relations
-        return self.env.get_template("skill_relations.md.j2").render(
-            patterns=[self._pattern(patterns[p], page) for p in rels.patterns_of.get(page, ())],
-            skills=[self._skill(skills[s], page) for s in rels.skills_of.get(page, ())],
-            task=self._task(self.analysis.status.task_of.get(page), page),
+        return self.env.get_template("skill_relations.html.j2").render(
+            patterns=[self._pattern(patterns[p], href) for p in rels.patterns_of.get(page, ())],
+            skills=[self._skill(skills[s], href) for s in rels.skills_of.get(page, ())],
+            task=self._task(self.analysis.status.task_of.get(page), href),
+            permalink=permalink,
         )
 
-    def pattern_relations(self, pattern: Pattern) -> str:
-        """The Markdown appended to a pattern's page: the skills that use it."""
+    def pattern_relations(self, pattern: Pattern, href: Href, permalink: str | None = None) -> str:
+        """The HTML appended to a pattern's page: the skills that use it."""
         page = pattern.path
         skills = self._skills_by_path
-        return self.env.get_template("pattern_relations.md.j2").render(
+        return self.env.get_template("pattern_relations.html.j2").render(
             used_by=[
-                self._skill(skills[s], page) for s in self.analysis.relations.used_by.get(page, ())
+                self._skill(skills[s], href) for s in self.analysis.relations.used_by.get(page, ())
             ],
-            task=self._task(self.analysis.status.task_of.get(page), page),
+            task=self._task(self.analysis.status.task_of.get(page), href),
+            permalink=permalink,
         )
 
     def download(self, skill: Skill, site_url: str | None) -> str:
