@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -137,6 +138,20 @@ def test_relations_on_pages(good_site: Path) -> None:
     used_by = pattern.split('id="skillbook-used-by"', 1)[1]
     assert re.findall(r'href="\.\./\.\./skills/(\w+)/">', used_by) == ["retry", "timeouts"]
     assert "Retry failed calls with backoff." in used_by
+
+
+def test_relation_headings_are_in_the_table_of_contents(good_site: Path) -> None:
+    skill = page(good_site, "skills/retry")
+    toc = skill.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#skillbook-patterns"' in toc and "Patterns this skill uses" in toc
+    assert 'href="#skillbook-related"' in toc
+    pattern = page(good_site, "patterns/backoff")
+    toc = pattern.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#skillbook-used-by"' in toc
+    assert toc.index('href="#the-formula"') < toc.index('href="#skillbook-used-by"')
+    index = json.loads((good_site / "site/search/search_index.json").read_text(encoding="utf-8"))
+    entry = next(e for e in index["docs"] if e["location"] == "patterns/backoff/#skillbook-used-by")
+    assert entry["title"] == "Skills that use this pattern" and "retry" in entry["text"]
 
 
 def test_catalogues(good_site: Path) -> None:
