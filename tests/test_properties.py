@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 
 from skillbook import markdown_scan
 from skillbook.frontmatter import parse_yaml, split
@@ -211,6 +212,29 @@ def test_knowledge_base_never_raises(files: Files) -> None:
 @example(files={"sessions/roadmap.yml": b"phases: []\x1b"})  # found by hypothesis: ReaderError
 def test_broken_files_never_raise(files: Files) -> None:
     check_knowledge_base(files)
+
+
+@QUICK
+@given(value=st.text(max_size=12))
+@example(value="name")
+@example(value="yes")
+@example(value="~")
+@example(value="")
+@example(value="2026-01-08")
+def test_tag_shortcut_agrees_with_pyyaml(value: str) -> None:
+    import yaml
+
+    from skillbook.frontmatter import _Loader
+
+    loader = _Loader("")
+    try:
+        for implicit in ((True, False), (False, True), (True, True), (False, False)):
+            ours = loader.resolve(yaml.ScalarNode, value, implicit)
+            assert ours == yaml.resolver.BaseResolver.resolve(
+                loader, yaml.ScalarNode, value, implicit
+            )
+    finally:
+        loader.dispose()
 
 
 @QUICK

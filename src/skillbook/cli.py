@@ -11,6 +11,7 @@ from skillbook import __version__
 from skillbook.diagnostics import FORMATTERS
 from skillbook.errors import SkillbookError
 from skillbook.layout import read_layout
+from skillbook.parallel import cores
 from skillbook.pipeline import analyse
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -29,10 +30,18 @@ def _root(value: str) -> Path:
     return root
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, not {value!r}")
+    return int(value)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     root = _root(args.root)
-    result = analyse(root, read_layout(root), check_elixir=not args.no_elixir)
+    result = analyse(
+        root, read_layout(root), check_elixir=not args.no_elixir, jobs=args.jobs or cores()
+    )
     sys.stdout.write(FORMATTERS[args.format](result.report))
     if result.elixir.skipped and result.elixir.blocks:
         print(
@@ -111,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"
+    )
+    check.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes that read a large knowledge base (default: one per core; 1: no others)",
     )
     check.set_defaults(func=cmd_check)
 

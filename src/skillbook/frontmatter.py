@@ -22,11 +22,32 @@ class _Loader(_BaseLoader):
     keeping the text lets the checks say what is wrong with a date, at its line.
     """
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """PyYAML's tag resolution, with a shortcut for plain words (called per scalar)."""
+        if (
+            kind is yaml.ScalarNode
+            and implicit[0]
+            and value
+            and _RESOLVED_FIRSTS is not None
+            and value[0] not in _RESOLVED_FIRSTS
+        ):
+            return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+# The first characters an implicit tag (bool, int, float, null…) can start with. A plain
+# scalar starting with anything else is a string, as PyYAML's own `resolve` would find after
+# looking the character up; most keys and values are such words. (None when a resolver
+# applies to any first character: then every scalar goes the long way.)
+_RESOLVED_FIRSTS: frozenset[str] | None = (
+    None
+    if None in _Loader.yaml_implicit_resolvers or _Loader.yaml_path_resolvers
+    else frozenset(str(first) for first in _Loader.yaml_implicit_resolvers)
+)
 
 
 MAX_DEPTH = 32

@@ -8,26 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from skillbook import markdown_scan
+from skillbook import markdown_scan, parallel
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.frontmatter import parse_yaml, split
 from skillbook.html_policy import unsafe_url
 from skillbook.model import (
+    CodeBlock,
     Document,
     Heading,
     KnowledgeBase,
     Layout,
     Link,
+    LinkKind,
     Pattern,
     Session,
     Skill,
@@ -104,6 +107,63 @@ def read_document(
     return doc
 
 
+def read_documents(
+    root: Path,
+    wanted: Sequence[tuple[str, Severity | None]],
+    *,
+    cache: DocumentCache | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+    jobs: int = 1,
+) -> list[Document]:
+    """`read_document` for each (path, missing-frontmatter severity), in order.
+
+    With `jobs` above 1 and no cache, a large set is shared out over forked processes.
+    """
+
+    def work(share: Sequence[tuple[str, Severity | None]]) -> list[Document]:
+        return [
+            read_document(root, path, missing_frontmatter=missing, cache=cache, max_size=max_size)
+            for path, missing in share
+        ]
+
+    if cache is not None:  # a warm cache makes reading cheap, and it lives in this process
+        return work(wanted)
+    return parallel.map_shares(work, wanted, jobs, encode=_plain, decode=_document)
+
+
+def _plain(doc: Document) -> tuple[Any, ...]:
+    """A document as tuples and builtins: what a worker sends back (fast to pickle)."""
+    return (
+        doc.path,
+        doc.frontmatter,
+        doc.has_frontmatter,
+        doc.key_lines,
+        doc.body,
+        doc.body_line,
+        [(lk.target, lk.line, lk.kind, lk.path, lk.anchor, lk.image) for lk in doc.links],
+        [(b.lang, b.line, b.text) for b in doc.code_blocks],
+        doc.diagnostics,
+        doc.loaded,
+    )
+
+
+def _document(plain: tuple[Any, ...]) -> Document:
+    """The document `_plain` made plain."""
+    path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, loaded = plain
+    return Document(
+        path,
+        fm,
+        has_fm,
+        key_lines,
+        body,
+        body_line,
+        tuple(Link(*link) for link in links),
+        tuple(CodeBlock(*block) for block in blocks),
+        diagnostics,
+        loaded,
+    )
+
+
 def _diagnostics(path: str, problems: Iterable[Problem]) -> tuple[Diagnostic, ...]:
     return tuple(diagnostic(path, p.line, p.code, p.message) for p in problems)
 
@@ -171,27 +231,39 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
 
 def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
     """Classify a link and resolve a relative one against the document's folder."""
-    target = raw.target
+    kind, path, anchor = _classify(doc_path.rpartition("/")[0], raw.target)
+    return Link(
+        raw.target, raw.line, kind, doc_path if kind == "anchor" else path, anchor, raw.image
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _classify(folder: str, target: str) -> tuple[LinkKind, str | None, str | None]:
+    """(kind, repo path, anchor) of a link written in a file in repo folder `folder`.
+
+    Cached: the same link text in the same folder (every pattern linking a skill from
+    `patterns/`) resolves the same way. An anchor-only link's path is its own file, filled
+    in by the caller.
+    """
     if unsafe_url(target):
-        return Link(target, raw.line, "unsafe", None, None, raw.image)
+        return "unsafe", None, None
     if _WINDOWS_PATH.match(target) or target.lower().startswith("file:"):
-        return Link(target, raw.line, "absolute", None, None, raw.image)
+        return "absolute", None, None
     if _SCHEME.match(target) or target.startswith("//"):
-        return Link(target, raw.line, "external", None, None, raw.image)
+        return "external", None, None
     path_part, _, anchor = target.partition("#")
     if "?" in path_part:
         path_part = path_part.split("?", 1)[0]
     if "%" in path_part:
         path_part = unquote(path_part)
     if not path_part:
-        return Link(target, raw.line, "anchor", doc_path, anchor or None, raw.image)
+        return "anchor", None, anchor or None
     if path_part.startswith(("/", "\\")):
-        return Link(target, raw.line, "absolute", None, anchor or None, raw.image)
-    folder = doc_path.rpartition("/")[0]
+        return "absolute", None, anchor or None
     resolved = posixpath.normpath(f"{folder}/{path_part}" if folder else path_part)
     if resolved == ".." or resolved.startswith("../"):
-        return Link(target, raw.line, "outside", None, anchor or None, raw.image)
-    return Link(target, raw.line, "relative", resolved, anchor or None, raw.image)
+        return "outside", None, anchor or None
+    return "relative", resolved, anchor or None
 
 
 def _str(value: object) -> str | None:
@@ -369,9 +441,13 @@ class _Walker:
 
 
 def load(
-    root: Path | str, layout: Layout | None = None, *, cache: DocumentCache | None = None
+    root: Path | str,
+    layout: Layout | None = None,
+    *,
+    cache: DocumentCache | None = None,
+    jobs: int = 1,
 ) -> KnowledgeBase:
-    """Load the knowledge base under `root`."""
+    """Load the knowledge base under `root`, reading files in up to `jobs` processes."""
     root = Path(root)
     layout = layout or Layout()
     problems: list[Diagnostic] = []
@@ -380,14 +456,13 @@ def load(
     sessions: list[Session] = []
     intros: dict[str, Document] = {}
     assets: list[str] = []
-    files_read = 0
+    # the walk lists what to read; the files are read afterwards, all at once
+    wanted: list[tuple[str, Severity | None]] = []
+    entries: list[tuple[str, str]] = []  # (kind, folder / pattern id / intro's section)
 
-    def read(path: str, missing: Severity | None) -> Document:
-        nonlocal files_read
-        files_read += 1
-        return read_document(
-            root, path, missing_frontmatter=missing, cache=cache, max_size=layout.max_file_size
-        )
+    def read(path: str, missing: Severity | None, kind: str, name: str = "") -> None:
+        wanted.append((path, missing))
+        entries.append((kind, name))
 
     walker = _Walker(root, problems)
     top = {entry.name: entry for entry in walker.entries("")}
@@ -402,7 +477,7 @@ def load(
 
     if "SKILL.md" in top and not is_dir(skills_dir):
         # a single skill folder (an installed skill, or an exported bundle) checked on its own
-        skills.append(_skill(read("SKILL.md", Severity.ERROR), root.resolve().name))
+        read("SKILL.md", Severity.ERROR, "skill", root.resolve().name)
         assets.extend(f for f in walker.files(".") if f != "SKILL.md")
     elif is_dir(skills_dir):
         for item in walker.entries(skills_dir):
@@ -413,13 +488,12 @@ def load(
             if item.is_dir():
                 folder_files = list(walker.files(rel))
                 if f"{rel}/SKILL.md" in folder_files:
-                    doc = read(f"{rel}/SKILL.md", Severity.ERROR)
-                    skills.append(_skill(doc, entry))
+                    read(f"{rel}/SKILL.md", Severity.ERROR, "skill", entry)
                     assets.extend(f for f in folder_files if f != f"{rel}/SKILL.md")
                 else:
                     problems.append(_skill_without_file(rel, folder_files))
             elif entry == "README.md":
-                intros["skills"] = read(rel, None)
+                read(rel, None, "intro", "skills")
             elif entry.endswith(".md"):
                 problems.append(
                     diagnostic(
@@ -447,9 +521,9 @@ def load(
                     )
                 )
             elif inner == "README.md":
-                intros["patterns"] = read(rel, None)
+                read(rel, None, "intro", "patterns")
             else:
-                patterns.append(_pattern(read(rel, Severity.WARNING), inner[:-3]))
+                read(rel, Severity.WARNING, "pattern", inner[:-3])
 
     if is_dir(sessions_dir):
         for rel in walker.files(sessions_dir):
@@ -457,10 +531,9 @@ def load(
             if not rel.endswith(".md"):
                 continue
             if rel == f"{sessions_dir}/README.md":
-                intros["sessions"] = read(rel, None)
+                read(rel, None, "intro", "sessions")
                 continue
-            doc = read(rel, Severity.ERROR)
-            sessions.append(_session(doc))
+            read(rel, Severity.ERROR, "session")
             match = _SESSION_NAME.match(name)
             if not match:
                 problems.append(
@@ -482,6 +555,17 @@ def load(
                     )
                 )
 
+    docs = read_documents(root, wanted, cache=cache, max_size=layout.max_file_size, jobs=jobs)
+    for (kind, name), doc in zip(entries, docs, strict=True):
+        if kind == "skill":
+            skills.append(_skill(doc, name))
+        elif kind == "pattern":
+            patterns.append(_pattern(doc, name))
+        elif kind == "session":
+            sessions.append(_session(doc))
+        else:
+            intros[name] = doc
+    files_read = len(wanted)
     roadmap = load_roadmap(root, layout.roadmap, layout.max_file_size)
     if roadmap.present:
         files_read += 1

@@ -31,14 +31,18 @@ def analyse(
     *,
     cache: DocumentCache | None = None,
     check_elixir: bool = True,
+    jobs: int = 1,
 ) -> Analysis:
-    """Load the knowledge base at `root`, run every check and compute status."""
+    """Load the knowledge base at `root`, run every check and compute status.
+
+    `jobs` above 1 lets a large knowledge base be read in that many processes.
+    """
     # The run allocates many small objects and no cycles; the cyclic collector would walk
     # them again and again (a third of the run on 10,000 files), so it waits until the end.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        kb = load(root, layout, cache=cache)
+        kb = load(root, layout, cache=cache, jobs=jobs)
         if check_elixir:
             result = elixir.check_elixir(kb.documents())
         else:

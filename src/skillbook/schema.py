@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 SKILL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -146,15 +147,20 @@ class Kind:
 
     name: str
     fields: tuple[Field, ...]
+    by_name: Mapping[str, Field] = dataclass_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
     def field(self, name: str) -> Field | None:
         """The rule for `name`, if it is a known field."""
-        return next((f for f in self.fields if f.name == name), None)
+        return self.by_name.get(name)
 
     def problems(self, data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
         """Yield (code, key, message) for every broken rule in `data`."""
+        known = self.by_name
         for key in data:
-            if self.field(str(key)) is None:
+            if (key if type(key) is str else str(key)) not in known:
                 allowed = ", ".join(f.name for f in self.fields)
                 yield "KB203", str(key), f"unknown field '{key}' (a {self.name} allows: {allowed})"
         for rule in self.fields:

@@ -1,0 +1,179 @@
+"""Reading a knowledge base in several processes gives exactly what one process gives."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from skillbook import loader, parallel
+from skillbook.cli import main
+from skillbook.pipeline import Analysis, analyse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _messy(count: int) -> dict[str, str | bytes]:
+    """Skills and patterns with problems of many kinds, so diagnostics travel too."""
+    files: dict[str, str | bytes] = {}
+    for i in range(count):
+        files[f"skills/skill-{i}/SKILL.md"] = (
+            f"---\nname: skill-{i}\ndescription: Skill {i}.\nmetadata:\n  tags: a, b\n---\n"
+            f"# Skill {i}\n\nSee [p](../../patterns/p{i}.md#why) and [gone](../../patterns/x.md).\n"
+            "```elixir\nIO.puts(1)\n```\n"
+        )
+        files[f"patterns/p{i}.md"] = (
+            f"---\ntitle: P{i}\nsummary: Pattern {i}.\ntags: [x]\n---\n# P{i}\n\n## Why\n\n"
+            f"Used by [s](../skills/skill-{i}/SKILL.md) and `[not](a link)`.\n"
+        )
+    files["skills/bad/SKILL.md"] = "---\nname: Bad Name\nextra: 1\n---\nbody\n"
+    files["patterns/broken.md"] = b"---\ntitle: [unclosed\n---\n\xff\xfe bytes\n"
+    files["patterns/plain.md"] = "# No frontmatter\n\nText.\n"
+    return files
+
+
+def _same(one: Analysis, other: Analysis) -> None:
+    assert one.report == other.report
+    assert one.kb.skills == other.kb.skills
+    assert one.kb.patterns == other.kb.patterns
+    assert one.kb.intros == other.kb.intros
+    assert one.kb.files_read == other.kb.files_read
+
+
+@pytest.fixture
+def few_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small test sets take the parallel way, whatever threads earlier tests left running.
+
+    Those threads (a browser driver, a static server) do not touch what a child does; the
+    refusal to fork with a thread running is still checked with a thread this test starts.
+    """
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    before = threading.active_count()
+    monkeypatch.setattr(
+        parallel,
+        "can_fork",
+        lambda: sys.platform.startswith("linux") and threading.active_count() <= before,
+    )
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the files this process reads (a forked child's reads are not seen here)."""
+    seen: list[str] = []
+    real = loader.read_document
+
+    def counted(root: Path, path: str, **kwargs: object) -> object:
+        seen.append(path)
+        return real(root, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "read_document", counted)
+    return seen
+
+
+@pytest.mark.usefixtures("few_items")
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parallel_result_equals_sequential(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], jobs: int
+) -> None:
+    root = make_kb(_messy(12))
+    sequential = analyse(root, check_elixir=False, jobs=1)
+    assert {d.code for d in sequential.report.diagnostics} >= {"KB101", "KB102", "KB103", "KB301"}
+    _same(analyse(root, check_elixir=False, jobs=jobs), sequential)
+
+
+@pytest.mark.usefixtures("few_items")
+def test_the_repository_reads_the_same_in_parallel() -> None:
+    _same(
+        analyse(ROOT, check_elixir=False, jobs=2),
+        analyse(ROOT, check_elixir=False, jobs=1),
+    )
+
+
+@pytest.mark.usefixtures("few_items")
+def test_work_is_shared_out(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(10))
+    seen = _counting(monkeypatch)
+    kb = loader.load(root, jobs=2)
+    assert 0 < len(seen) < kb.files_read  # the parent read its share, a child the rest
+    assert len(kb.skills) == 11 and len(kb.patterns) == 12
+
+
+@pytest.mark.usefixtures("few_items")
+def test_a_failing_worker_is_redone_in_the_parent(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(10))
+    sequential = analyse(root, check_elixir=False, jobs=1)
+    parent = os.getpid()
+    real = loader.read_document
+
+    def failing_in_children(root: Path, path: str, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("a worker fails")
+        return real(root, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "read_document", failing_in_children)
+    _same(analyse(root, check_elixir=False, jobs=2), sequential)
+
+
+@pytest.mark.usefixtures("few_items")
+def test_no_fork_while_another_thread_runs(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(5))
+    seen = _counting(monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        kb = loader.load(root, jobs=2)
+    finally:
+        stop.set()
+        other.join(timeout=5)
+    assert len(seen) == kb.files_read  # everything read here: a fork could copy held locks
+
+
+def test_small_sets_stay_in_one_process(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(5))
+    seen = _counting(monkeypatch)
+    kb = loader.load(root, jobs=4)
+    assert kb.files_read < parallel.MIN_ITEMS and len(seen) == kb.files_read
+
+
+@pytest.mark.parametrize(
+    ("items", "count", "sizes"),
+    [(10, 3, [4, 3, 3]), (2, 5, [1, 1]), (0, 2, []), (7, 1, [7])],
+)
+def test_shares_cover_everything_in_order(items: int, count: int, sizes: list[int]) -> None:
+    found = parallel.shares(list(range(items)), count)
+    assert [len(s) for s in found if s] == sizes
+    assert [x for share in found for x in share] == list(range(items))
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", ""])
+def test_cli_rejects_bad_jobs(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--jobs", value, str(ROOT)])
+    assert exit_info.value.code == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_cli_check_with_jobs(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    root = make_kb(_messy(4))
+    outputs = []
+    for jobs in ("1", "2"):
+        code = main(["check", "--no-elixir", "--jobs", jobs, str(root)])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1] and outputs[0][0] == 1
