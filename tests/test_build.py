@@ -281,6 +281,30 @@ def test_a_site_can_override_a_template(tmp_path: Path) -> None:
     assert "skillbook-used-by" in page(root, "patterns/backoff")  # the others still are
 
 
+def test_a_site_can_override_the_relations(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["mkdocs.yml"] = MKDOCS_YML.replace(
+        "elixir_check: false", "elixir_check: false\n      templates_dir: overrides"
+    )
+    files["overrides/pattern_relations.html.j2"] = (
+        '<h2 id="who">Who uses it</h2>\n<p>{% for s in used_by %}'
+        '<a class="user" href="{{ s.link | e }}">{{ s.name | e }}</a> {% endfor %}</p>\n'
+    )
+    files["overrides/skill_relations.md.j2"] = "retired\n"
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode == 1  # an override that would be ignored fails --strict
+    assert "overrides/skill_relations.md.j2 is no longer used" in done.stderr
+    (root / "overrides/skill_relations.md.j2").unlink()
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    pattern = page(root, "patterns/backoff")
+    assert '<a class="user" href="../../skills/retry/">retry</a>' in pattern
+    toc = pattern.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#who"' in toc and "Who uses it" in toc
+    assert "skillbook-used-by" not in pattern
+
+
 def test_long_sections_leave_the_navigation_to_their_catalogue(tmp_path: Path) -> None:
     files = dict(GOOD)
     files["mkdocs.yml"] = MKDOCS_YML.replace(

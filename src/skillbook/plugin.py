@@ -38,6 +38,10 @@ log = get_plugin_logger(__name__)
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+RETIRED_TEMPLATES = {  # Markdown templates replaced by HTML ones: an override would be ignored
+    "skill_relations.md.j2": "skill_relations.html.j2",
+    "pattern_relations.md.j2": "pattern_relations.html.j2",
+}
 _HEADING = re.compile(r'<h([1-6])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -87,6 +91,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
         templates = self.config.templates_dir
+        if templates:
+            for old, new in RETIRED_TEMPLATES.items():
+                if (Path(templates) / old).is_file():
+                    log.warning(
+                        "%s/%s is no longer used: the relations are HTML now; write it as %s "
+                        "(see the packaged one)",
+                        templates,
+                        old,
+                        new,
+                    )
         self.env = environment(Path(templates) if templates else None)
         return config
 
