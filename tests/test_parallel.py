@@ -148,11 +148,21 @@ def test_small_sets_stay_in_one_process(
 
 
 @pytest.mark.parametrize(
-    ("items", "count", "sizes"),
-    [(10, 3, [4, 3, 3]), (2, 5, [1, 1]), (0, 2, []), (7, 1, [7])],
+    ("items", "count", "weight", "sizes"),
+    [
+        (10, 3, 1.0, [3, 4, 3]),
+        (2, 5, 1.0, [1, 1]),
+        (0, 2, 1.0, []),
+        (7, 1, 1.0, [7]),
+        (100, 2, 1.15, [53, 47]),
+        (10, 4, 3.0, [5, 2, 2, 1]),
+        (3, 3, 9.0, [1, 1, 1]),
+    ],
 )
-def test_shares_cover_everything_in_order(items: int, count: int, sizes: list[int]) -> None:
-    found = parallel.shares(list(range(items)), count)
+def test_shares_cover_everything_in_order(
+    items: int, count: int, weight: float, sizes: list[int]
+) -> None:
+    found = parallel.shares(list(range(items)), count, weight)
     assert [len(s) for s in found if s] == sizes
     assert [x for share in found for x in share] == list(range(items))
 
