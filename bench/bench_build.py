@@ -6,7 +6,7 @@ For each size, two sites with the same Material theme, features and navigation s
 Also measured: the rebuild after editing one pattern (what `mkdocs serve` does: a full build
 with a warm plugin), and the size of a skill page with and without `navigation.prune`.
 
-    python -m bench.bench_build [--sizes 100:300 1000:3000] [--dir /dev/shm]
+    python -m bench.bench_build [--sizes 100:300 1000:3000] [--dir /dev/shm] [--repeat 3]
 
 `--dir` puts both sites (sources and output) in another folder, such as a RAM disk: on a
 machine whose disk stalls unpredictably, that measures the builds' own work.
@@ -116,6 +116,9 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["100:300", "1000:3000"])
     parser.add_argument("--dir", default=None, help="where to build (default: the temp folder)")
     parser.add_argument(
+        "--repeat", type=int, default=None, help="builds per figure (default: 3 small, 1 large)"
+    )
+    parser.add_argument(
         "--full-nav",
         action="store_true",
         help="also build with every entry in the navigation (nav_max_entries above the size)",
@@ -131,7 +134,8 @@ def main() -> None:
             plain_root.mkdir()
             generate(plain_root / "docs", skills, patterns)
             _plain_site(plain_root, skills, patterns)
-            repeat = 3 if skills + patterns <= 1000 else 1  # the large size takes a while a build
+            # the large size takes a while a build
+            repeat = args.repeat or (3 if skills + patterns <= 1000 else 1)
             plain = timed_build(plain_root, repeat)
             plugin = timed_build(plugin_root, repeat)
             _set_plugin_options(plugin_root, elixir_check=False, exports=False)

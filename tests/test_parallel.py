@@ -60,16 +60,21 @@ def few_items(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def _before_each_read(monkeypatch: pytest.MonkeyPatch, hook: Callable[[str], None]) -> None:
+    """Call `hook(path)` before every file the loader reads, in whichever process reads it."""
+    real = loader.read_document
+
+    def read(root: Path, path: str, **kwargs: object) -> object:
+        hook(path)
+        return real(root, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "read_document", read)
+
+
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the files this process reads (a forked child's reads are not seen here)."""
     seen: list[str] = []
-    real = loader.read_document
-
-    def counted(root: Path, path: str, **kwargs: object) -> object:
-        seen.append(path)
-        return real(root, path, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loader, "read_document", counted)
+    _before_each_read(monkeypatch, seen.append)
     return seen
 
 
@@ -110,15 +115,17 @@ def test_a_failing_worker_is_redone_in_the_parent(
     root = make_kb(_messy(10))
     sequential = analyse(root, check_elixir=False, jobs=1)
     parent = os.getpid()
-    real = loader.read_document
+    read_here: list[str] = []
 
-    def failing_in_children(root: Path, path: str, **kwargs: object) -> object:
+    def fail_in_children(path: str) -> None:
         if os.getpid() != parent:
-            raise RuntimeError("a worker fails")
-        return real(root, path, **kwargs)  # type: ignore[arg-type]
+            raise RuntimeError(f"a worker fails on {path}")
+        read_here.append(path)
 
-    monkeypatch.setattr(loader, "read_document", failing_in_children)
-    _same(analyse(root, check_elixir=False, jobs=2), sequential)
+    _before_each_read(monkeypatch, fail_in_children)
+    redone = analyse(root, check_elixir=False, jobs=2)
+    _same(redone, sequential)
+    assert len(read_here) == redone.kb.files_read  # the failed share was read here after all
 
 
 @pytest.mark.usefixtures("few_items")
