@@ -263,6 +263,19 @@ def test_rebuilds_reuse_parsed_files_until_they_change(tmp_path: Path) -> None:
         config.plugins.on_shutdown()
 
 
+def test_links_to_relation_headings_pass_anchor_validation(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["mkdocs.yml"] = MKDOCS_YML + "validation:\n  anchors: warn\n"
+    files["docs/guide.md"] = (
+        "# Guide\n\nWho uses [backoff](../patterns/backoff.md#skillbook-used-by), "
+        "and [nothing](../patterns/backoff.md#no-such-heading).\n"
+    )
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert "#no-such-heading" in done.stderr  # validation is on, and finds the broken one
+    assert "#skillbook-used-by" not in done.stderr
+
+
 def test_a_site_can_override_a_template(tmp_path: Path) -> None:
     files = dict(GOOD)
     files["mkdocs.yml"] = MKDOCS_YML.replace(
