@@ -129,6 +129,20 @@ def test_a_failing_worker_is_redone_in_the_parent(
 
 
 @pytest.mark.usefixtures("few_items")
+def test_a_refused_fork_leaves_the_share_to_the_parent(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(6))
+    sequential = analyse(root, check_elixir=False, jobs=1)
+
+    def no_more_processes() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_more_processes)
+    _same(analyse(root, check_elixir=False, jobs=3), sequential)
+
+
+@pytest.mark.usefixtures("few_items")
 def test_no_fork_while_another_thread_runs(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

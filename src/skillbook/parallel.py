@@ -82,19 +82,23 @@ def map_shares(
     if jobs < 2 or len(items) < MIN_ITEMS or not can_fork():
         return work(items)
     first, *rest = shares(items, jobs, PARENT_WEIGHT)
-    children: list[tuple[int, int]] = []
+    children: list[tuple[int, int] | None] = []  # None: no child could be started
     try:
         for share in rest:
-            children.append(_fork(work, share, encode))
+            try:
+                children.append(_fork(work, share, encode))
+            except OSError:  # no process or file to spare: the parent does that share
+                children.append(None)
         results = work(first)
-        for (pid, fd), share in zip(children, rest, strict=True):
-            payload = _collect(pid, fd)
+        for index, share in enumerate(rest):
+            child, children[index] = children[index], None
+            payload = None if child is None else _collect(*child)
             results.extend(work(share) if payload is None else [decode(p) for p in payload])
-        children = []
         return results
     finally:
-        for pid, fd in children:  # only when something raised in the parent
-            _stop(pid, fd)
+        for child in children:  # only children not collected, when something raised
+            if child is not None:
+                _stop(*child)
 
 
 def _fork(
