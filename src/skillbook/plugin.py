@@ -121,7 +121,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self._add_generated(files, config)
         self.src_of = {}
         for file in files:
-            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(Path(config.docs_dir)):
+            if file.abs_src_path and not self._is_kb_file(file.abs_src_path):  # in docs_dir
                 self.src_of[posixpath.join(self.docs_rel, file.src_uri)] = file.src_uri
             else:  # knowledge-base files and generated pages: the site path is the repo path
                 self.src_of.setdefault(file.src_uri, file.src_uri)
