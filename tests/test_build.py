@@ -238,6 +238,12 @@ def test_this_repository_builds_strict(repo_site: Path) -> None:
     assert "<svg" in status and "Burn-up: phase 2" in status
     journal = (repo_site / "sessions/index.html").read_text(encoding="utf-8")
     assert "2026-01-08" in journal and 'href="2026/2026-01-08-phase2-day1-summary/"' in journal
+    # with `toc: permalink: true`, the relation headings get the same ¶ link as the others
+    skill = (repo_site / "skills/resilience-patterns/index.html").read_text(encoding="utf-8")
+    assert (
+        '<h2 id="skillbook-patterns">Patterns this skill uses<a class="headerlink" '
+        'href="#skillbook-patterns" title="Permanent link">\u00b6</a></h2>'
+    ) in skill
 
 
 def test_rebuilds_reuse_parsed_files_until_they_change(tmp_path: Path) -> None:
