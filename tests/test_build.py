@@ -91,6 +91,15 @@ def build(root: Path, *, strict: bool) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _good_with_option(option: str) -> dict[str, str | bytes]:
+    """The good knowledge base, with one more line of plugin options in mkdocs.yml."""
+    files: dict[str, str | bytes] = dict(GOOD)
+    files["mkdocs.yml"] = MKDOCS_YML.replace(
+        "elixir_check: false", f"elixir_check: false\n      {option}"
+    )
+    return files
+
+
 def page(root: Path, url: str) -> str:
     return (root / "site" / url / "index.html").read_text(encoding="utf-8")
 
@@ -283,10 +292,7 @@ def test_links_to_relation_headings_pass_anchor_validation(tmp_path: Path) -> No
 
 
 def test_a_site_can_override_a_template(tmp_path: Path) -> None:
-    files = dict(GOOD)
-    files["mkdocs.yml"] = MKDOCS_YML.replace(
-        "elixir_check: false", "elixir_check: false\n      templates_dir: overrides"
-    )
+    files = _good_with_option("templates_dir: overrides")
     files["overrides/skills_index.md.j2"] = (
         "# Our skills\n\n{% for s in skills %}- [{{ s.name | md }}]({{ s.link }}) ({{ s.pattern_count }})\n{% endfor %}"
     )
@@ -301,10 +307,7 @@ def test_a_site_can_override_a_template(tmp_path: Path) -> None:
 
 
 def test_a_site_can_override_the_relations(tmp_path: Path) -> None:
-    files = dict(GOOD)
-    files["mkdocs.yml"] = MKDOCS_YML.replace(
-        "elixir_check: false", "elixir_check: false\n      templates_dir: overrides"
-    )
+    files = _good_with_option("templates_dir: overrides")
     files["overrides/pattern_relations.html.j2"] = (
         '<h2 id="who">Who uses it</h2>\n<p>{% for s in used_by %}'
         '<a class="user" href="{{ s.link | e }}">{{ s.name | e }}</a> {% endfor %}</p>\n'
@@ -325,10 +328,7 @@ def test_a_site_can_override_the_relations(tmp_path: Path) -> None:
 
 
 def test_long_sections_leave_the_navigation_to_their_catalogue(tmp_path: Path) -> None:
-    files = dict(GOOD)
-    files["mkdocs.yml"] = MKDOCS_YML.replace(
-        "elixir_check: false", "elixir_check: false\n      nav_max_entries: 1"
-    )
+    files = _good_with_option("nav_max_entries: 1")
     root = write_tree(tmp_path, files)
     done = build(root, strict=True)
     assert done.returncode == 0, done.stderr
@@ -344,10 +344,7 @@ def test_long_sections_leave_the_navigation_to_their_catalogue(tmp_path: Path) -
 
 
 def test_exports_can_be_turned_off(tmp_path: Path) -> None:
-    files = dict(GOOD)
-    files["mkdocs.yml"] = MKDOCS_YML.replace(
-        "elixir_check: false", "elixir_check: false\n      exports: false"
-    )
+    files = _good_with_option("exports: false")
     root = write_tree(tmp_path, files)
     done = build(root, strict=True)
     assert done.returncode == 0, done.stderr
