@@ -3,8 +3,10 @@
 For each size, two sites with the same Material theme, features and navigation shape:
   plugin: skills/ and patterns/ outside docs/, published by the plugin;
   plain:  the same Markdown copied into docs/, with an explicit nav and no plugin.
-Also measured: the rebuild after editing one pattern (what `mkdocs serve` does: a full build
-with a warm plugin), and the size of a skill page with and without `navigation.prune`.
+Also measured: a third site, plain MkDocs given the pages the plugin produced (its Markdown
+and relations, the generated catalogues, the same navigation), which tells what the added
+content costs apart from the plugin's own work; the rebuild after editing one pattern (what
+`mkdocs serve` does: a full build with a warm plugin); and the size of a skill page.
 
     python -m bench.bench_build [--sizes 100:300 1000:3000] [--dir /dev/shm] [--repeat 3]
 
@@ -25,6 +27,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from bench.generate import generate
 
@@ -66,6 +71,55 @@ def _plain_site(root: Path, skills: int, patterns: int) -> None:
         nav += [f"    - Pattern {i:05d}: patterns/pattern_{i:05d}.md" for i in range(patterns)]
     (root / "mkdocs.yml").write_text(
         "site_name: Bench\n" + THEME + "plugins:\n  - search\n" + "\n".join(nav) + "\n"
+    )
+
+
+def _content_site(plugin_root: Path, out: Path) -> None:
+    """A plain site whose pages are what the plugin produced: its Markdown and relations.
+
+    Built without the plugin, it tells what the added content costs MkDocs, apart from the
+    plugin's own work (loading, checks, exports, the sanitiser).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from skillbook.plugin import SkillbookPlugin
+
+    pages: dict[str, str] = {}
+    relations: dict[str, str] = {}
+    on_markdown, on_content = SkillbookPlugin.on_page_markdown, SkillbookPlugin.on_page_content
+
+    def keep_markdown(self: SkillbookPlugin, markdown: str, **kwargs: Any) -> str | None:
+        pages[kwargs["page"].file.src_uri] = result = on_markdown(self, markdown, **kwargs)
+        return result
+
+    def keep_relations(self: SkillbookPlugin, html: str, **kwargs: Any) -> str | None:
+        page = kwargs["page"]
+        relations[page.file.src_uri] = self._relations(page, kwargs["config"], kwargs["files"])
+        return on_content(self, html, **kwargs)
+
+    SkillbookPlugin.on_page_markdown = keep_markdown  # type: ignore[method-assign]
+    SkillbookPlugin.on_page_content = keep_relations  # type: ignore[method-assign]
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.ERROR)
+        with contextlib.redirect_stderr(io.StringIO()):
+            config = load_config(str(plugin_root / "mkdocs.yml"))
+            build(config)
+    finally:
+        SkillbookPlugin.on_page_markdown = on_markdown  # type: ignore[method-assign]
+        SkillbookPlugin.on_page_content = on_content  # type: ignore[method-assign]
+    for src, markdown in pages.items():
+        html = relations.get(src, "")
+        if html:  # a raw HTML block: no blank line inside
+            markdown += '\n\n<div markdown="0">\n' + html.replace("\n\n", "\n") + "\n</div>\n"
+        target = out / "docs" / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    (out / "mkdocs.yml").write_text(
+        "site_name: Bench\n"
+        + THEME
+        + "plugins:\n  - search\n"
+        + yaml.safe_dump({"nav": config.nav})
     )
 
 
@@ -138,6 +192,9 @@ def main() -> None:
             repeat = args.repeat or (3 if skills + patterns <= 1000 else 1)
             plain = timed_build(plain_root, repeat)
             plugin = timed_build(plugin_root, repeat)
+            content_root = Path(tmp, "content")
+            _content_site(plugin_root, content_root)
+            content = timed_build(content_root, repeat)
             _set_plugin_options(plugin_root, elixir_check=False, exports=False)
             no_exports = timed_build(plugin_root, repeat)
             _set_plugin_options(plugin_root, elixir_check=False)
@@ -154,7 +211,8 @@ def main() -> None:
             )
             line = (
                 f"{skills} skills + {patterns} patterns: plain {plain:.1f} s; plugin {plugin:.1f} s "
-                f"({plugin / plain:.2f}x), without exports {no_exports:.1f} s ({no_exports / plain:.2f}x); "
+                f"({plugin / plain:.2f}x); plain with the plugin's content {content:.1f} s "
+                f"({content / plain:.2f}x); without exports {no_exports:.1f} s ({no_exports / plain:.2f}x); "
                 f"rebuild after one edit: plugin {plugin_rebuild:.1f} s, plain {plain_rebuild:.1f} s "
                 f"({plugin_rebuild / plain_rebuild:.2f}x); skill page {page_kb:.0f} KB; site {site_mb:.0f} MB"
             )
