@@ -52,6 +52,7 @@ def few_items(monkeypatch: pytest.MonkeyPatch) -> None:
     refusal to fork with a thread running is still checked with a thread this test starts.
     """
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_SHARE", 1)
     before = threading.active_count()
     monkeypatch.setattr(
         parallel,
@@ -159,6 +160,25 @@ def test_no_fork_while_another_thread_runs(
     assert len(seen) == kb.files_read  # everything read here: a fork could copy held locks
 
 
+@pytest.mark.usefixtures("few_items")
+def test_no_more_processes_than_shares_of_min_share(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(10))  # 23 files
+    monkeypatch.setattr(parallel, "MIN_SHARE", 10)
+    forks: list[int] = []
+    real_fork = parallel._fork
+
+    def counted(*args: object) -> tuple[int, int]:
+        forks.append(1)
+        return real_fork(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_fork", counted)
+    kb = loader.load(root, jobs=64)
+    assert len(forks) == 1  # 23 // 10: two processes, the parent and one child
+    assert len(kb.patterns) == 12
+
+
 def test_small_sets_stay_in_one_process(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -202,6 +222,7 @@ def test_cli_check_with_jobs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_SHARE", 1)
     root = make_kb(_messy(4))
     outputs = []
     for jobs in ("1", "2"):

@@ -4,10 +4,10 @@ Reading and parsing files is most of a check run, and each file is independent. 
 takes the first share itself and forks one child per other share; a child writes its results
 as one pickle of plain tuples (pickling dataclasses costs more than the parallel work saves)
 into an anonymous in-memory file and exits, and the parent unpickles it straight from a
-memory map. Forking is only done where it is safe and cheap: on Linux,
-with no other thread running (a fork copies locks other threads may hold). Whatever goes
-wrong with a child (it fails, dies or sends nothing readable), its share is done again in
-the parent, so the result never depends on the workers.
+memory map. Forking is only done where it is safe and cheap: on Linux, with no other thread
+running (a fork copies locks other threads may hold), and with at least MIN_SHARE items a
+process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), its
+share is done again in the parent, so the result never depends on the workers.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 1000  # below this, a fork costs more than it saves
+MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
 # A child also packs its results, and the parent unpacks them after its own share: the
 # parent's share is larger by about what packing costs (measured: 1/7 of parsing a file).
 PARENT_WEIGHT = 1.15
@@ -76,9 +77,10 @@ def map_shares(
 ) -> list[R]:
     """`work` over `items`, in order, using up to `jobs` processes.
 
-    `encode` turns a result into plain data for the pipe and `decode` turns it back; they
-    run in the child and the parent respectively.
+    `encode` turns a result into plain data and `decode` turns it back; they run in the
+    child and the parent respectively.
     """
+    jobs = min(jobs, len(items) // MIN_SHARE)
     if jobs < 2 or len(items) < MIN_ITEMS or not can_fork():
         return work(items)
     first, *rest = shares(items, jobs, PARENT_WEIGHT)
