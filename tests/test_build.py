@@ -356,3 +356,42 @@ def test_exports_can_be_turned_off(tmp_path: Path) -> None:
     )
     assert "Download skill" not in page(root, "skills/retry")
     assert (site / "schemas/skill.schema.json").is_file()  # editor schemas are not exports
+
+
+def test_raw_copies_that_fail_are_listed(tmp_path: Path) -> None:
+    from skillbook.plugin import _copy_files
+
+    source = write_tree(tmp_path / "src", {"a.md": "# A\n"}) / "a.md"
+    blocker = tmp_path / "site" / "blocked"
+    blocker.parent.mkdir()
+    blocker.write_text("a file where a folder is needed")
+    failures: list[str] = []
+    _copy_files(
+        [(source, tmp_path / "site/ok/index.md"), (source, blocker / "x/index.md")], failures
+    )
+    assert (tmp_path / "site/ok/index.md").read_text() == "# A\n"
+    assert len(failures) == 1 and str(blocker / "x/index.md") in failures[0]
+
+
+def test_a_raw_copy_that_cannot_be_written_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.commands.build import build as mkdocs_build_in_process
+    from mkdocs.config import load_config
+
+    from skillbook import plugin as plugin_module
+
+    real = plugin_module._copy_files
+
+    def one_fails(copies: list[tuple[Path, Path]], failures: list[str]) -> None:
+        real(copies[1:], failures)
+        failures.append(f"{copies[0][1]}: No space left on device")
+
+    monkeypatch.setattr(plugin_module, "_copy_files", one_fails)
+    root = write_tree(tmp_path, GOOD)
+    config = load_config(str(root / "mkdocs.yml"))
+    with caplog.at_level("ERROR", logger="mkdocs"):
+        mkdocs_build_in_process(config)
+    assert "raw Markdown copy not written" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert (root / "site/patterns/backoff/index.md").is_file()  # the others were written

@@ -6,6 +6,8 @@ import html
 import os
 import posixpath
 import re
+import shutil
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -70,6 +72,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.renderer: Renderer | None = None
         self.docs_abs = ""
         self.generated_pages: set[str] = set()  # src paths of the catalogues, status, journal
+        self.raw_copies: tuple[threading.Thread, list[str]] | None = None  # running, failures
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -129,6 +132,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.file_of = {file.src_uri: file for file in files}
         if config.nav is None and self.config.nav:
             config.nav = self._nav(files)
+        self._start_raw_copies(config)
         return files
 
     def _entry_file(self, repo_path: str, config: MkDocsConfig) -> File:
@@ -432,19 +436,48 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         blob = edit.replace("/edit/", "/blob/", 1).rstrip("/") + "/"
         return _normalise_url(urljoin(blob, posixpath.relpath(path, self.docs_rel)))
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Publish each skill's and pattern's raw Markdown beside its page, for machine readers."""
-        if not self.config.enabled or self.analysis is None or not self.config.exports:
+    def _start_raw_copies(self, config: MkDocsConfig) -> None:
+        """Start publishing each skill's and pattern's raw Markdown beside its page.
+
+        The copies are written by a thread while MkDocs converts and writes the pages: writing
+        thousands of small files waits on the disk, not the processor. `on_post_build` waits
+        for it and reports what could not be written.
+        """
+        self._finish_raw_copies(report=False)  # a build that stopped early may have left one
+        if self.analysis is None or not self.config.exports:
             return
         kb = self.analysis.kb
+        copies: list[tuple[Path, Path]] = []
         for path in [s.path for s in kb.skills] + [p.path for p in kb.patterns]:
             url = page_url(kb, path, self.docs_rel)
             doc = self.docs_by_path.get(path)
             if url is None or doc is None or not doc.loaded:  # not loaded: KB101 / KB106
                 continue
-            target = Path(config.site_dir) / url / RAW_NAME
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes((self.root / path).read_bytes())
+            copies.append((self.root / path, Path(config.site_dir) / url / RAW_NAME))
+        failures: list[str] = []
+        thread = threading.Thread(
+            target=_copy_files, args=(copies, failures), name="skillbook-raw-copies", daemon=True
+        )
+        self.raw_copies = (thread, failures)
+        thread.start()
+
+    def _finish_raw_copies(self, *, report: bool) -> None:
+        if self.raw_copies is None:
+            return
+        thread, failures = self.raw_copies
+        self.raw_copies = None
+        thread.join()
+        if report:
+            for failure in failures:
+                log.error("raw Markdown copy not written: %s", failure)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Wait for the raw Markdown copies (see `_start_raw_copies`)."""
+        self._finish_raw_copies(report=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Let the copy thread finish before anything cleans the site folder again."""
+        self._finish_raw_copies(report=False)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -489,6 +522,16 @@ def _normalise_url(url: str) -> str:
     parts = urlsplit(url)
     path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
     return urlunsplit(parts._replace(path=path))
+
+
+def _copy_files(copies: list[tuple[Path, Path]], failures: list[str]) -> None:
+    """Copy each (source, target), making folders; what fails is added to `failures`."""
+    for source, target in copies:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            failures.append(f"{target}: {exc.strerror or exc}")
 
 
 def _extend_toc(page: Page, added_html: str) -> None:
