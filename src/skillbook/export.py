@@ -86,16 +86,7 @@ class _Sources:
         self.max_size = max_size  # for Markdown: a larger file is KB106 and not bundled
         self._data: dict[str, bytes | None] = {}
         self._spans: dict[str, tuple[str, list[LinkSpan]] | None] = {}
-        self._targets: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._kinds: dict[str, str | None] = {}
-
-    def target_of(self, source: str, url: str) -> tuple[str, str] | None:
-        """(repo path, '#anchor' or '') of a relative link, or None when it is not one."""
-        key = (source, url)
-        if key not in self._targets:
-            target = resolve_relative(source, url)
-            self._targets[key] = None if target is None else (target.path, target.suffix)
-        return self._targets[key]
 
     def kind(self, repo_path: str) -> str | None:
         """ "file", "other" (a folder or the like), or None when nothing is there."""
@@ -150,6 +141,11 @@ class _Builder:
         prefix = self.folder + "/"
         return [self.skill.path] + [a for a in self.kb.assets if a.startswith(prefix)]
 
+    def target_of(self, source: str, url: str) -> tuple[str, str] | None:
+        """(repo path, '#anchor' or '') of a relative link, or None when it is not one."""
+        target = resolve_relative(source, url)  # cached: every bundle meets the same links
+        return None if target is None else (target.path, target.suffix)
+
     def place(self, repo_path: str) -> str:
         """The bundle path of a copied file: references/<path under patterns/>."""
         inner = repo_path[len(self.patterns_dir) :]
@@ -170,7 +166,7 @@ class _Builder:
             if found_text is None:
                 continue
             for span in found_text[1]:
-                found = self.sources.target_of(source, span.url)
+                found = self.target_of(source, span.url)
                 if found is None:
                     continue
                 target = found[0]
@@ -188,7 +184,7 @@ class _Builder:
         out: list[str] = []
         pos = 0
         for span in spans:
-            found = self.sources.target_of(source, span.url)
+            found = self.target_of(source, span.url)
             if found is None:
                 continue
             target, anchor = found

@@ -431,6 +431,7 @@ class RelativeTarget:
     suffix: str
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def resolve_relative(source: str, url: str) -> RelativeTarget | None:
     """Resolve a link written in the file at repo path `source`; None unless it is a relative
     file link that stays inside the repository."""

@@ -73,6 +73,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.docs_abs = ""
         self.generated_pages: set[str] = set()  # src paths of the catalogues, status, journal
         self.raw_copies: tuple[threading.Thread, list[str]] | None = None  # running, failures
+        self.permalink: str | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -93,6 +94,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 config.markdown_extensions.append(name)
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
+        # the `toc` extension's permalink text, for the headings the relations add
+        permalink = config.mdx_configs.get("toc", {}).get("permalink")
+        self.permalink = "\u00b6" if permalink is True else (str(permalink) if permalink else None)
         templates = self.config.templates_dir
         if templates:
             for old, new in RETIRED_TEMPLATES.items():
@@ -347,12 +351,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             target = self.file_of.get(target_src) or files.get_file_from_path(target_src)
             return target.url_relative_to(page.file) if target is not None else rel(path, src)
 
-        toc = config.mdx_configs.get("toc", {}).get("permalink")
-        permalink = "\u00b6" if toc is True else (str(toc) if toc else None)
         if skill is not None:
-            return self._renderer().skill_relations(skill, href, permalink)
+            return self._renderer().skill_relations(skill, href, self.permalink)
         assert pattern is not None
-        return self._renderer().pattern_relations(pattern, href, permalink)
+        return self._renderer().pattern_relations(pattern, href, self.permalink)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

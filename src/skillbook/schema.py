@@ -160,7 +160,7 @@ class Kind:
         """Yield (code, key, message) for every broken rule in `data`."""
         known = self.by_name
         for key in data:
-            if (key if type(key) is str else str(key)) not in known:
+            if str(key) not in known:
                 allowed = ", ".join(f.name for f in self.fields)
                 yield "KB203", str(key), f"unknown field '{key}' (a {self.name} allows: {allowed})"
         for rule in self.fields:
