@@ -395,3 +395,48 @@ def test_a_raw_copy_that_cannot_be_written_is_an_error(
     assert "raw Markdown copy not written" in caplog.text
     assert "No space left on device" in caplog.text
     assert (root / "site/patterns/backoff/index.md").is_file()  # the others were written
+
+
+def _site_files(root: Path) -> dict[str, bytes]:
+    site = root / "site"
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and not p.name.startswith("sitemap.xml")  # dated
+    }
+
+
+def test_a_second_process_builds_the_same_site(tmp_path: Path) -> None:
+    """The exports and relations made beside the page conversion are those made in one process."""
+    sites: dict[str, dict[str, bytes]] = {}
+    for jobs in ("1", "2"):
+        root = write_tree(tmp_path / jobs, _good_with_option(f"jobs: {jobs}"))
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-v"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        where = "in this process" if jobs == "1" else "in a second process"
+        assert f"exports and relations made {where}" in done.stderr
+        sites[jobs] = _site_files(root)
+    one, two = sites["1"], sites["2"]
+    assert one.keys() == two.keys()
+    assert [path for path in one if one[path] != two[path]] == []
+    assert "skills/retry/retry.zip" in one and "Patterns this skill uses" in one[
+        "skills/retry/index.html"
+    ].decode("utf-8")
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_jobs_must_be_positive(tmp_path: Path, value: str) -> None:
+    root = write_tree(tmp_path, _good_with_option(f"jobs: {value}"))
+    done = build(root, strict=False)
+    assert done.returncode != 0
+    assert "option 'jobs' must be a positive number of processes" in done.stderr
+    assert "Traceback" not in done.stderr

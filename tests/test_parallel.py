@@ -45,20 +45,25 @@ def _same(one: Analysis, other: Analysis) -> None:
 
 
 @pytest.fixture
-def few_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small test sets take the parallel way, whatever threads earlier tests left running.
+def fork_despite_earlier_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forking is allowed whatever threads earlier tests left running.
 
     Those threads (a browser driver, a static server) do not touch what a child does; the
     refusal to fork with a thread running is still checked with a thread this test starts.
     """
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
-    monkeypatch.setattr(parallel, "MIN_SHARE", 1)
     before = threading.active_count()
     monkeypatch.setattr(
         parallel,
         "can_fork",
         lambda: sys.platform.startswith("linux") and threading.active_count() <= before,
     )
+
+
+@pytest.fixture
+def few_items(monkeypatch: pytest.MonkeyPatch, fork_despite_earlier_threads: None) -> None:
+    """Small test sets take the parallel way."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_SHARE", 1)
 
 
 def _before_each_read(monkeypatch: pytest.MonkeyPatch, hook: Callable[[str], None]) -> None:
@@ -229,3 +234,80 @@ def test_cli_check_with_jobs(
         code = main(["check", "--no-elixir", "--jobs", jobs, str(root)])
         outputs.append((code, capsys.readouterr().out))
     assert outputs[0] == outputs[1] and outputs[0][0] == 1
+
+
+# Deferred: one piece of work done in a child while the caller goes on
+
+forking = pytest.mark.usefixtures("fork_despite_earlier_threads")
+
+
+def _where_and_what(parent: int) -> tuple[bool, dict[str, bytes]]:
+    return os.getpid() != parent, {"a.zip": b"\x00\x01" * 1000, "b.txt": "é".encode()}
+
+
+@forking
+def test_deferred_work_is_done_in_a_child() -> None:
+    parent = os.getpid()
+    later = parallel.Deferred(lambda: _where_and_what(parent))
+    assert later.forked
+    in_child, value = later.result()
+    assert in_child and value == _where_and_what(parent)[1]
+    assert later.result() is later.result()  # collected once
+
+
+@forking
+def test_deferred_work_without_fork_is_done_by_result() -> None:
+    parent = os.getpid()
+    later = parallel.Deferred(lambda: _where_and_what(parent), fork=False)
+    assert not later.forked
+    assert later.result() == (False, _where_and_what(parent)[1])
+
+
+@forking
+def test_a_failing_deferred_child_is_redone_here() -> None:
+    parent = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "made here"
+
+    later = parallel.Deferred(work)
+    assert later.forked
+    assert later.result() == "made here"
+
+
+@forking
+def test_a_deferred_error_here_is_raised() -> None:
+    def work() -> str:
+        raise ValueError("a broken template")
+
+    later = parallel.Deferred(work)
+    with pytest.raises(ValueError, match="a broken template"):
+        later.result()
+
+
+@forking
+def test_a_deferred_child_is_stopped_by_cancel() -> None:
+    stop = threading.Event()
+    later = parallel.Deferred(lambda: stop.wait(60))  # the child would wait a minute
+    assert later.forked
+    pid = later._child[0]  # type: ignore[index]
+    later.cancel()
+    assert not later.forked
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no such child any more
+        os.waitpid(pid, os.WNOHANG)
+
+
+@forking
+def test_no_deferred_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        later = parallel.Deferred(lambda: os.getpid())
+        assert not later.forked
+        assert later.result() == os.getpid()
+    finally:
+        stop.set()
+        other.join(timeout=5)

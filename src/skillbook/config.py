@@ -52,5 +52,11 @@ class SkillbookConfig(base.Config):
     the pages of skills, patterns, sessions and the generated pages (`skillbook check` reports
     them as KB306 and KB307). Pages in docs/ are the site's own and are left as written."""
 
+    jobs = c.Optional(c.Type(int))
+    """Processes a build may use: the default is one per core. From 1,000 files up the
+    knowledge base is read in that many, and the exports and relations are made in a second
+    process while MkDocs converts the pages (only on Linux, and never beside another thread,
+    as under `mkdocs serve`). `jobs: 1` keeps everything in one process."""
+
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of templates that override the packaged ones by file name."""

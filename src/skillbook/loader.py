@@ -117,18 +117,41 @@ def read_documents(
 ) -> list[Document]:
     """`read_document` for each (path, missing-frontmatter severity), in order.
 
-    With `jobs` above 1 and no cache, a large set is shared out over forked processes.
+    With `jobs` above 1, a large set of files to read is shared out over forked processes;
+    with a cache, only the files it does not hold are read, and what is read goes into it.
     """
 
     def work(share: Sequence[tuple[str, Severity | None]]) -> list[Document]:
         return [
-            read_document(root, path, missing_frontmatter=missing, cache=cache, max_size=max_size)
+            read_document(root, path, missing_frontmatter=missing, max_size=max_size)
             for path, missing in share
         ]
 
-    if cache is not None:  # a warm cache makes reading cheap, and it lives in this process
-        return work(wanted)
-    return parallel.map_shares(work, wanted, jobs, encode=_plain, decode=_document)
+    if cache is None:
+        return parallel.map_shares(work, wanted, jobs, encode=_plain, decode=_document)
+    docs: list[Document] = []
+    missed: list[tuple[int, tuple[int, int]]] = []  # (index in docs, stamp) of what to read
+    for path, _ in wanted:
+        try:
+            stat = os.stat(os.path.join(root, path))
+        except OSError as exc:
+            docs.append(
+                _unreadable(path, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+            )
+            continue
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = cache.get(path, stamp)
+        if cached is None:
+            missed.append((len(docs), stamp))
+            cached = _unreadable(path, ())  # a place, filled below
+        docs.append(cached)
+    read = parallel.map_shares(
+        work, [wanted[i] for i, _ in missed], jobs, encode=_plain, decode=_document
+    )
+    for (index, stamp), doc in zip(missed, read, strict=True):
+        docs[index] = doc
+        cache.put(doc.path, stamp, doc)
+    return docs
 
 
 def _plain(doc: Document) -> tuple[Any, ...]:

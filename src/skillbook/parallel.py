@@ -1,4 +1,5 @@
-"""Work split over forked processes, for reading a large knowledge base on several cores.
+"""Work done in forked processes: a large knowledge base read on several cores, and a
+build's self-contained work done beside it.
 
 Reading and parsing files is most of a check run, and each file is independent. The parent
 takes the first share itself and forks one child per other share; a child writes its results
@@ -8,6 +9,9 @@ memory map. Forking is only done where it is safe and cheap: on Linux, with no o
 running (a fork copies locks other threads may hold), and with at least MIN_SHARE items a
 process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), its
 share is done again in the parent, so the result never depends on the workers.
+
+`Deferred` is the same for one piece of work the caller does not need yet: the plugin's
+exports and relations are made in a child while MkDocs converts the pages.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -101,6 +105,43 @@ def map_shares(
         for child in children:  # only children not collected, when something raised
             if child is not None:
                 _stop(*child)
+
+
+class Deferred(Generic[R]):
+    """`work()` done in a forked child while the caller goes on; `result()` waits for it.
+
+    Where forking is not safe (see `can_fork`) or the child fails, `result()` does the work
+    in this process, so the result is the same either way. The result must pickle.
+    """
+
+    def __init__(self, work: Callable[[], R], *, fork: bool = True) -> None:
+        self._work = work
+        self._child: tuple[int, int] | None = None
+        self._value: list[R] = []  # empty until known
+        if fork and can_fork():
+            with contextlib.suppress(OSError):  # no process or file to spare: done here later
+                self._child = _fork(lambda _: [work()], (), lambda r: r)
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child is doing the work (until `result` collects it)."""
+        return self._child is not None
+
+    def result(self) -> R:
+        """The work's result: the child's, or else made here."""
+        if not self._value:
+            payload = None
+            if self._child is not None:
+                child, self._child = self._child, None
+                payload = _collect(*child)
+            self._value = payload if payload and len(payload) == 1 else [self._work()]
+        return self._value[0]
+
+    def cancel(self) -> None:
+        """Stop the child, if one still runs (a build that failed does not need it)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            _stop(*child)
 
 
 def _fork(

@@ -9,6 +9,7 @@ import re
 import shutil
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -25,6 +26,7 @@ from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.html_policy import sanitize
 from skillbook.loader import DocumentCache, first_heading, read_document
 from skillbook.model import Document, Layout, Pattern, Session, Skill
+from skillbook.parallel import Deferred, cores
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Renderer, environment, rel
@@ -34,9 +36,14 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
+
+# what is made beside the page conversion: export contents (path -> content), the problems
+# bundling met, and the relations section of each skill and pattern page (src path -> HTML)
+_Later = tuple[dict[str, str | bytes], list[str], dict[str, str]]
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
@@ -71,9 +78,13 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.file_of: dict[str, File] = {}  # src path -> file, as on_files left them
         self.renderer: Renderer | None = None
         self.docs_abs = ""
-        self.generated_pages: set[str] = set()  # src paths of the catalogues, status, journal
+        # src paths of the catalogues, status and journal, to the section README shown in them
+        self.generated_pages: dict[str, str | None] = {}
         self.raw_copies: tuple[threading.Thread, list[str]] | None = None  # running, failures
         self.permalink: str | None = None
+        # made beside the page conversion (see on_nav): exports and every page's relations
+        self.later: Deferred[_Later] | None = None
+        self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -87,6 +98,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             self.layout = _layout(self.config, self.root)
         except SkillbookError as exc:
             raise PluginError(str(exc)) from exc
+        if self.config.jobs is not None and self.config.jobs < 1:
+            raise PluginError("skillbook: option 'jobs' must be a positive number of processes")
         self.docs_rel = Path(os.path.relpath(config.docs_dir, self.root)).as_posix()
         self.docs_abs = os.path.abspath(config.docs_dir)
         for name in REQUIRED_EXTENSIONS:
@@ -118,7 +131,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if not self.config.enabled:
             return files
         self.analysis = analyse(
-            self.root, self.layout, cache=self.cache, check_elixir=self.config.elixir_check
+            self.root,
+            self.layout,
+            cache=self.cache,
+            check_elixir=self.config.elixir_check,
+            jobs=self._jobs(),
         )
         _log_report(self.analysis)
         self.problems = defaultdict(list)
@@ -136,8 +153,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.file_of = {file.src_uri: file for file in files}
         if config.nav is None and self.config.nav:
             config.nav = self._nav(files)
-        self._start_raw_copies(config)
         return files
+
+    def _jobs(self) -> int:
+        return self.config.jobs or cores()
 
     def _entry_file(self, repo_path: str, config: MkDocsConfig) -> File:
         file = File(
@@ -173,29 +192,45 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         assert self.analysis is not None and self.env is not None
         renderer = self.renderer = Renderer(self.analysis, self.env)
-        pages = {
-            f"{self.layout.skills_dir}/index.md": lambda page: renderer.skills_index(page),
-            f"{self.layout.patterns_dir}/index.md": lambda page: renderer.patterns_index(page),
-            STATUS_PAGE: lambda page: renderer.status_page(),
-            f"{self.layout.sessions_dir}/index.md": lambda page: renderer.sessions_index(page),
+        intros = self.analysis.kb.intros
+        pages: dict[str, tuple[Callable[[str], str], Document | None]] = {
+            f"{self.layout.skills_dir}/index.md": (renderer.skills_index, intros.get("skills")),
+            f"{self.layout.patterns_dir}/index.md": (
+                renderer.patterns_index,
+                intros.get("patterns"),
+            ),
+            STATUS_PAGE: (lambda page: renderer.status_page(), None),
+            f"{self.layout.sessions_dir}/index.md": (renderer.sessions_index, None),
         }
-        self.generated_pages = set()
-        for src, render in pages.items():
+        self.generated_pages = {}
+        for src, (render, intro) in pages.items():
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, content=render(src)))
-                self.generated_pages.add(src)
+                self.generated_pages[src] = intro.path if intro is not None else None
         css = (Path(__file__).parent / "templates" / "skillbook.css").read_text(encoding="utf-8")
         extra: dict[str, str | bytes] = {CSS_PATH: css}
         for schema in sorted((Path(__file__).parent / "schemas").glob("*.json")):
             extra[f"schemas/{schema.name}"] = schema.read_bytes()
-        if self.config.exports:
-            extra.update(self._exports(config))
         for path, content in extra.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
+        self.export_files = {}
+        if self.config.exports:  # their content is made beside the pages: see on_nav
+            for path in self._export_paths():
+                if files.get_file_from_path(path) is None:
+                    self.export_files[path] = file = File.generated(config, path, content=b"")
+                    files.append(file)
 
-    def _exports(self, config: MkDocsConfig) -> dict[str, str | bytes]:
-        """catalog.json, llms.txt, llms-full.txt and every skill's bundle zip."""
+    def _export_paths(self) -> list[str]:
+        assert self.analysis is not None
+        skills = self.layout.skills_dir
+        return ["catalog.json", "llms.txt", "llms-full.txt"] + [
+            f"{skills}/{s.folder}/{s.folder}.zip" for s in self.analysis.kb.skills
+        ]
+
+    def _exports(self, config: MkDocsConfig) -> tuple[dict[str, str | bytes], list[str]]:
+        """catalog.json, llms.txt, llms-full.txt and every skill's bundle zip; the problems
+        bundling met."""
         assert self.analysis is not None
         docs = self.docs_rel
         site_url = config.site_url or None
@@ -213,11 +248,21 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         bundles = build_bundles(self.analysis.kb, site_url=site_url, docs_dir=docs)
         for bundle in bundles:
             extra[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
-        # the broken links a bundle meets are the check's KB301s already; logging them again as
-        # warnings would make `--strict` fail on more than `skillbook check --strict` does
-        for problem in problems_of(bundles):
-            log.info("%s", problem)
-        return extra
+        return extra, [str(problem) for problem in problems_of(bundles)]
+
+    def _later_work(self, files: Files, config: MkDocsConfig) -> _Later:
+        """What on_env puts in place: the exports' contents, and every relations section."""
+        contents: dict[str, str | bytes] = {}
+        problems: list[str] = []
+        if self.export_files:
+            made, problems = self._exports(config)
+            contents = {path: made[path] for path in self.export_files}
+        relations: dict[str, str] = {}
+        for src in [*self.skill_pages, *self.pattern_pages]:
+            file = self.file_of.get(src)
+            if file is not None and file.page is not None:
+                relations[src] = self._relations(file, files)
+        return contents, problems, relations
 
     def _nav(self, files: Files) -> list[Any]:
         assert self.analysis is not None
@@ -271,6 +316,21 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         nav.extend({title: sorted(paths)} for title, paths in sorted(sections.items()))
         return nav
 
+    @event_priority(-100)  # after every plugin has settled the files and the navigation
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Start making the exports and relations beside the page conversion.
+
+        They depend on nothing the conversion does, so a forked process makes them while
+        MkDocs converts the pages (where forking is not safe, as under `mkdocs serve`,
+        on_env makes them). The raw Markdown copies start here too, after the fork.
+        """
+        if not self.config.enabled or self.analysis is None:
+            return nav
+        self._stop_later()
+        self.later = Deferred(lambda: self._later_work(files, config), fork=self._jobs() > 1)
+        self._start_raw_copies(config)
+        return nav
+
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Give MkDocs the text the loader read for knowledge-base pages.
 
@@ -318,12 +378,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Sanitise knowledge-base pages, then append a skill's or pattern's relations.
+        """Sanitise knowledge-base pages.
 
         The sanitiser removes scripts, event handlers and script URLs from knowledge-base
         pages and the generated ones (their values are escaped already, but a section README,
-        the catalogue's introduction, is knowledge-base content like any other). The
-        relations are HTML made from escaped values, added after it.
+        the catalogue's introduction, is knowledge-base content like any other).
         """
         if not self.config.enabled:
             return html
@@ -331,16 +390,49 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             page.file.src_uri in self.generated_pages
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
-            html = sanitize(html)
-        relations = self._relations(page, config, files)
-        if relations:
-            _extend_toc(page, relations)
-            html += "\n" + relations
+            return sanitize(html)
         return html
 
-    def _relations(self, page: Page, config: MkDocsConfig, files: Files) -> str:
+    @event_priority(100)  # first: other plugins' on_env see the finished pages
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Put the relations and the exports in place, before any page is written.
+
+        A skill's patterns and related skills, and a pattern's users, are appended to its
+        converted (and sanitised) page as HTML made from escaped values; their headings join
+        the table of contents.
+        """
+        if not self.config.enabled or self.analysis is None:
+            return env
+        later = self.later
+        self.later = None
+        forked = later is not None and later.forked
+        contents, problems, relations = (
+            later.result() if later is not None else self._later_work(files, config)
+        )
+        log.debug(
+            "exports and relations made %s",
+            "in a second process" if forked else "in this process",
+        )
+        for path, content in contents.items():
+            self.export_files[path].content_bytes = (
+                content.encode("utf-8") if isinstance(content, str) else content
+            )
+        # the broken links a bundle meets are the check's KB301s already; logging them again as
+        # warnings would make `--strict` fail on more than `skillbook check --strict` does
+        for problem in problems:
+            log.info("%s", problem)
+        for src, added in relations.items():
+            file = self.file_of.get(src)
+            page = file.page if file is not None else None
+            if page is None or page.content is None or not added:
+                continue
+            _extend_toc(page, added)
+            page.content += "\n" + added
+        return env
+
+    def _relations(self, file: File, files: Files) -> str:
         """The relations section of a skill or pattern page, as HTML ("" for other pages)."""
-        src = page.file.src_uri
+        src = file.src_uri
         skill = self.skill_pages.get(src)
         pattern = self.pattern_pages.get(src)
         if self.analysis is None or (skill is None and pattern is None):
@@ -349,12 +441,17 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         def href(path: str) -> str:
             target_src = self.src_of.get(path, path)
             target = self.file_of.get(target_src) or files.get_file_from_path(target_src)
-            return target.url_relative_to(page.file) if target is not None else rel(path, src)
+            return target.url_relative_to(file) if target is not None else rel(path, src)
 
         if skill is not None:
             return self._renderer().skill_relations(skill, href, self.permalink)
         assert pattern is not None
         return self._renderer().pattern_relations(pattern, href, self.permalink)
+
+    def _stop_later(self) -> None:
+        if self.later is not None:
+            self.later.cancel()
+            self.later = None
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -417,7 +514,15 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             page.meta["tags"] = [_text(tag) for tag in tags]
 
     def _may_need_rewriting(self, repo_path: str, src: str) -> bool:
-        """False for a knowledge-base page whose every link already resolves on the site as is."""
+        """False for a page whose every link already resolves on the site as is.
+
+        That is a knowledge-base page published at its repository path whose relative links
+        all point at files published at theirs, and a generated page (its links are made for
+        the site) unless the section README shown in it has other links.
+        """
+        if src in self.generated_pages:
+            intro = self.generated_pages[src]
+            return intro is not None and self._may_need_rewriting(intro, intro)
         doc = self.docs_by_path.get(repo_path)
         if doc is None or repo_path != src:
             return True
@@ -478,7 +583,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self._finish_raw_copies(report=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Let the copy thread finish before anything cleans the site folder again."""
+        """Stop the work beside the build; let the copy thread finish before anything cleans
+        the site folder again."""
+        self._stop_later()
         self._finish_raw_copies(report=False)
 
     def on_serve(

@@ -6,7 +6,7 @@ import html
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -78,6 +78,33 @@ def rel(target: str, page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
+class _Lazy(Mapping[str, Any]):
+    """A template's mapping whose costly values are made on first use.
+
+    It behaves as a plain mapping with every key (`x.key`, `x["key"]`, `x.get`, `x.items()`).
+    """
+
+    __slots__ = ("_later", "_values")
+
+    def __init__(self, values: dict[str, Any], **later: Callable[[], Any]) -> None:
+        self._values = values
+        self._later = later
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            make = self._later.pop(key)  # KeyError for a key it does not have
+            self._values[key] = value = make()
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._values, *self._later])  # a snapshot: reading a key may add one
+
+    def __len__(self) -> int:
+        return len(self._values) + len(self._later)
+
+
 Href = Callable[[str], str]
 """Maps the repo path of a published file to a link to it from the page being rendered."""
 
@@ -114,18 +141,20 @@ class Renderer:
             "has_errors": skill.path in self._error_paths,
         }
 
-    def _pattern(self, pattern: Pattern, href: Href) -> dict[str, Any]:
+    def _pattern(self, pattern: Pattern, href: Href) -> Mapping[str, Any]:
         skills = self._skills_by_path
-        return {
-            "title": pattern.title,
-            "summary": pattern.summary,
-            "tags": pattern.tags,
-            "link": href(pattern.path),
-            "used_by": [
-                self._skill(skills[s], href)
-                for s in self.analysis.relations.used_by.get(pattern.path, ())
-            ],
-        }
+        users = self.analysis.relations.used_by.get(pattern.path, ())
+        # `used_by` is made when a template asks for it: a skill page lists its patterns
+        # without their users, and making them costs a link per user
+        return _Lazy(
+            {
+                "title": pattern.title,
+                "summary": pattern.summary,
+                "tags": pattern.tags,
+                "link": href(pattern.path),
+            },
+            used_by=lambda: [self._skill(skills[s], href) for s in users],
+        )
 
     def _intro(self, section: str) -> str:
         doc = self.analysis.kb.intros.get(section)
