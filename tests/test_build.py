@@ -423,7 +423,7 @@ def test_a_second_process_builds_the_same_site(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         where = "in this process" if jobs == "1" else "in a second process"
-        assert f"exports and relations made {where}" in done.stderr
+        assert f"exports, relations and catalogues made {where}" in done.stderr
         sites[jobs] = _site_files(root)
     one, two = sites["1"], sites["2"]
     assert one.keys() == two.keys()
@@ -439,4 +439,44 @@ def test_jobs_must_be_positive(tmp_path: Path, value: str) -> None:
     done = build(root, strict=False)
     assert done.returncode != 0
     assert "option 'jobs' must be a positive number of processes" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_site_can_override_a_catalogue(tmp_path: Path) -> None:
+    files = _good_with_option("templates_dir: overrides")
+    files["overrides/patterns_catalogue.html.j2"] = (
+        '<ol class="ours">{% for p in patterns %}<li><a href="{{ p.link | e }}">'
+        "{{ p.title | e }}</a> ({{ p.used_by | length }})</li>{% endfor %}</ol>\n"
+    )
+    files["overrides/skills_index.md.j2"] = "# Our skills\n\nNo list here.\n"  # no catalogue
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    patterns = page(root, "patterns")
+    assert '<ol class="ours"><li><a href="backoff/">Backoff</a> (2)</li></ol>' in patterns
+    assert "<table>" not in patterns.split('<article class="md-content__inner md-typeset">')[1]
+    skills = page(root, "skills")
+    assert "No list here." in skills and "grid cards" not in skills
+    assert "skillbook-catalogue" not in skills + patterns  # the marker never shows
+
+
+@pytest.mark.parametrize(
+    ("template", "text", "expected"),
+    [
+        ("skills_index.md.j2", "# Skills\n\n{% for s in skills %}\n", "line 3: Unexpected end"),
+        ("skill_relations.html.j2", "<p>\n{{ nope }}</p>\n", "line 2: 'nope' is undefined"),
+        ("notice.html.j2", "{{ diagnostics | no_such_filter }}", "line 1: No filter named"),
+    ],
+)
+def test_a_broken_template_override_is_an_error_naming_it(
+    tmp_path: Path, template: str, text: str, expected: str
+) -> None:
+    files = _good_with_option("templates_dir: overrides")
+    files["skills/bad/SKILL.md"] = "---\nname: bad\n---\n# Bad\n"  # a notice: no description
+    files[f"overrides/{template}"] = text
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=False)
+    assert done.returncode == 1
+    assert f"skillbook: template {root / 'overrides' / template}" in done.stderr
+    assert expected in done.stderr
     assert "Traceback" not in done.stderr

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import posixpath
 import re
+import secrets
 import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from mkdocs.exceptions import PluginError
@@ -29,7 +31,7 @@ from skillbook.model import Document, Layout, Pattern, Session, Skill
 from skillbook.parallel import Deferred, cores
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
-from skillbook.render.pages import STATUS_PAGE, Renderer, environment, rel
+from skillbook.render.pages import STATUS_PAGE, Href, Renderer, environment, rel
 from skillbook.site_links import rewrite_links
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ log = get_plugin_logger(__name__)
 # what is made beside the page conversion: export contents (path -> content), the problems
 # bundling met, and the relations section of each skill and pattern page (src path -> HTML)
 _Later = tuple[dict[str, str | bytes], list[str], dict[str, str]]
+_Hook = TypeVar("_Hook", bound=Callable[..., Any])
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
@@ -54,6 +57,19 @@ RETIRED_TEMPLATES = {  # Markdown templates replaced by HTML ones: an override w
 _HEADING = re.compile(r'<h([1-6])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+
+
+def _user_errors(hook: _Hook) -> _Hook:
+    """Report a SkillbookError (a broken template override) as MkDocs does, not as a traceback."""
+
+    @functools.wraps(hook)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return hook(*args, **kwargs)
+        except SkillbookError as exc:
+            raise PluginError(f"skillbook: {exc}") from exc
+
+    return cast(_Hook, run)
 
 
 class SkillbookPlugin(BasePlugin[SkillbookConfig]):
@@ -85,6 +101,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         # made beside the page conversion (see on_nav): exports and every page's relations
         self.later: Deferred[_Later] | None = None
         self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
+        # catalogue pages (src path) -> their entries as HTML, put where the marker is
+        self.catalogues: dict[str, Callable[[Href], str]] = {}
+        self.catalogue_marker = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Exists so MkDocs keeps this instance across `serve` rebuilds (and with it the cache)."""
@@ -126,6 +145,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     # priority: run before plugins that read the file list (search, tags, blog): -> 50
     @event_priority(50)
+    @_user_errors
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Load and check the knowledge base, log every diagnostic, add its pages."""
         if not self.config.enabled:
@@ -193,20 +213,32 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         assert self.analysis is not None and self.env is not None
         renderer = self.renderer = Renderer(self.analysis, self.env)
         intros = self.analysis.kb.intros
+        # the catalogue templates put this where the entries go; unguessable, so a README
+        # shown in the page cannot place them
+        marker = self.catalogue_marker = f"<!-- skillbook-catalogue-{secrets.token_hex(8)} -->"
+        skills_index = f"{self.layout.skills_dir}/index.md"
+        patterns_index = f"{self.layout.patterns_dir}/index.md"
         pages: dict[str, tuple[Callable[[str], str], Document | None]] = {
-            f"{self.layout.skills_dir}/index.md": (renderer.skills_index, intros.get("skills")),
-            f"{self.layout.patterns_dir}/index.md": (
-                renderer.patterns_index,
+            skills_index: (lambda page: renderer.skills_index(page, marker), intros.get("skills")),
+            patterns_index: (
+                lambda page: renderer.patterns_index(page, marker),
                 intros.get("patterns"),
             ),
             STATUS_PAGE: (lambda page: renderer.status_page(), None),
             f"{self.layout.sessions_dir}/index.md": (renderer.sessions_index, None),
         }
+        catalogues = {
+            skills_index: renderer.skills_catalogue,
+            patterns_index: renderer.patterns_catalogue,
+        }
         self.generated_pages = {}
+        self.catalogues = {}
         for src, (render, intro) in pages.items():
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, content=render(src)))
                 self.generated_pages[src] = intro.path if intro is not None else None
+                if src in catalogues:
+                    self.catalogues[src] = catalogues[src]
         css = (Path(__file__).parent / "templates" / "skillbook.css").read_text(encoding="utf-8")
         extra: dict[str, str | bytes] = {CSS_PATH: css}
         for schema in sorted((Path(__file__).parent / "schemas").glob("*.json")):
@@ -257,12 +289,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if self.export_files:
             made, problems = self._exports(config)
             contents = {path: made[path] for path in self.export_files}
-        relations: dict[str, str] = {}
-        for src in [*self.skill_pages, *self.pattern_pages]:
+        html: dict[str, str] = {}
+        for src in [*self.skill_pages, *self.pattern_pages, *self.catalogues]:
             file = self.file_of.get(src)
             if file is not None and file.page is not None:
-                relations[src] = self._relations(file, files)
-        return contents, problems, relations
+                html[src] = self._page_html(file, files)
+        return contents, problems, html
 
     def _nav(self, files: Files) -> list[Any]:
         assert self.analysis is not None
@@ -331,6 +363,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self._start_raw_copies(config)
         return nav
 
+    @_user_errors
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Give MkDocs the text the loader read for knowledge-base pages.
 
@@ -394,6 +427,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return html
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
+    @_user_errors
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Put the relations and the exports in place, before any page is written.
 
@@ -406,11 +440,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         later = self.later
         self.later = None
         forked = later is not None and later.forked
-        contents, problems, relations = (
+        contents, problems, html = (
             later.result() if later is not None else self._later_work(files, config)
         )
         log.debug(
-            "exports and relations made %s",
+            "exports, relations and catalogues made %s",
             "in a second process" if forked else "in this process",
         )
         for path, content in contents.items():
@@ -421,38 +455,42 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         # warnings would make `--strict` fail on more than `skillbook check --strict` does
         for problem in problems:
             log.info("%s", problem)
-        for src, added in relations.items():
+        for src, added in html.items():
             file = self.file_of.get(src)
             page = file.page if file is not None else None
             if page is None or page.content is None or not added:
                 continue
-            _extend_toc(page, added)
-            page.content += "\n" + added
+            if src in self.catalogues:  # where the template put the marker, if it did
+                page.content = page.content.replace(self.catalogue_marker, added, 1)
+            else:
+                _extend_toc(page, added)
+                page.content += "\n" + added
         return env
 
-    def _relations(self, file: File, files: Files) -> str:
-        """The relations section of a skill or pattern page, as HTML ("" for other pages)."""
+    def _page_html(self, file: File, files: Files) -> str:
+        """The HTML added to a page: a skill's or pattern's relations, a catalogue's entries."""
         src = file.src_uri
-        skill = self.skill_pages.get(src)
-        pattern = self.pattern_pages.get(src)
-        if self.analysis is None or (skill is None and pattern is None):
-            return ""
 
         def href(path: str) -> str:
             target_src = self.src_of.get(path, path)
             target = self.file_of.get(target_src) or files.get_file_from_path(target_src)
             return target.url_relative_to(file) if target is not None else rel(path, src)
 
-        if skill is not None:
-            return self._renderer().skill_relations(skill, href, self.permalink)
-        assert pattern is not None
-        return self._renderer().pattern_relations(pattern, href, self.permalink)
+        renderer = self._renderer()
+        if src in self.skill_pages:
+            return renderer.skill_relations(self.skill_pages[src], href, self.permalink)
+        if src in self.pattern_pages:
+            return renderer.pattern_relations(self.pattern_pages[src], href, self.permalink)
+        if src in self.catalogues:
+            return self.catalogues[src](href)
+        return ""
 
     def _stop_later(self) -> None:
         if self.later is not None:
             self.later.cancel()
             self.later = None
 
+    @_user_errors
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:

@@ -6,14 +6,16 @@ import html
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote
 
 import jinja2
 
 from skillbook.diagnostics import Diagnostic, Severity
+from skillbook.errors import SkillbookError
 from skillbook.model import Document, Pattern, Skill
 from skillbook.pipeline import Analysis
 from skillbook.render.chart import burnup_svg
@@ -105,6 +107,29 @@ class _Lazy(Mapping[str, Any]):
         return len(self._values) + len(self._later)
 
 
+class _LazyList(Sequence[Any]):
+    """A template's list whose items are made on first use; its length is known at once."""
+
+    __slots__ = ("_count", "_items", "_make")
+
+    def __init__(self, count: int, make: Callable[[], list[Any]]) -> None:
+        self._count = count
+        self._make = make
+        self._items: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if self._items is None:
+            self._items = self._make()
+        return self._items[index]
+
+
 Href = Callable[[str], str]
 """Maps the repo path of a published file to a link to it from the page being rendered."""
 
@@ -112,6 +137,14 @@ Href = Callable[[str], str]
 def relative_to(page: str) -> Href:
     """Links from the page at src path `page`, as written in Markdown (MkDocs converts them)."""
     return lambda target: rel(target, page)
+
+
+def _template_place(exc: BaseException, name: str) -> str:
+    """The template file and line an error was raised at (Jinja puts them in the traceback)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return f"{frame.filename}, line {frame.lineno}"
+    return name
 
 
 def task_anchor(task_id: str) -> str:
@@ -130,6 +163,16 @@ class Renderer:
         self._error_paths = frozenset(
             d.path for d in analysis.report.diagnostics if d.severity is Severity.ERROR
         )
+
+    def _render(self, template: str, /, **context: Any) -> str:
+        """Render a template; a broken one (a site's override) is a SkillbookError naming it."""
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or exc.name or template
+            raise SkillbookError(f"template {where}, line {exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateError as exc:  # raised while rendering: undefined names, filters
+            raise SkillbookError(f"template {_template_place(exc, template)}: {exc}") from exc
 
     def _skill(self, skill: Skill, href: Href) -> dict[str, Any]:
         return {
@@ -165,21 +208,46 @@ class Renderer:
             lines = lines[1:]
         return "\n".join(lines).strip()
 
-    def skills_index(self, page: str) -> str:
-        """The skills catalogue page."""
-        skills = sorted(self.analysis.kb.skills, key=lambda s: s.name)
+    def skills_index(self, page: str, catalogue: str = "") -> str:
+        """The skills catalogue page, as Markdown; `catalogue` marks where the cards go."""
+        skills = self._sorted_skills()
         href = relative_to(page)
-        return self.env.get_template("skills_index.md.j2").render(
-            intro=self._intro("skills"), skills=[self._skill(s, href) for s in skills]
+        return self._render(
+            "skills_index.md.j2",
+            intro=self._intro("skills"),
+            skills=_LazyList(len(skills), lambda: [self._skill(s, href) for s in skills]),
+            catalogue=catalogue,
         )
 
-    def patterns_index(self, page: str) -> str:
-        """The patterns catalogue page."""
-        patterns = sorted(self.analysis.kb.patterns, key=lambda p: p.title.lower())
-        href = relative_to(page)
-        return self.env.get_template("patterns_index.md.j2").render(
-            intro=self._intro("patterns"), patterns=[self._pattern(p, href) for p in patterns]
+    def skills_catalogue(self, href: Href) -> str:
+        """The cards of the skills catalogue, as HTML (`href` gives final links)."""
+        return self._render(
+            "skills_catalogue.html.j2", skills=[self._skill(s, href) for s in self._sorted_skills()]
         )
+
+    def patterns_index(self, page: str, catalogue: str = "") -> str:
+        """The patterns catalogue page, as Markdown; `catalogue` marks where the table goes."""
+        patterns = self._sorted_patterns()
+        href = relative_to(page)
+        return self._render(
+            "patterns_index.md.j2",
+            intro=self._intro("patterns"),
+            patterns=_LazyList(len(patterns), lambda: [self._pattern(p, href) for p in patterns]),
+            catalogue=catalogue,
+        )
+
+    def patterns_catalogue(self, href: Href) -> str:
+        """The table of the patterns catalogue, as HTML (`href` gives final links)."""
+        return self._render(
+            "patterns_catalogue.html.j2",
+            patterns=[self._pattern(p, href) for p in self._sorted_patterns()],
+        )
+
+    def _sorted_skills(self) -> list[Skill]:
+        return sorted(self.analysis.kb.skills, key=lambda s: s.name)
+
+    def _sorted_patterns(self) -> list[Pattern]:
+        return sorted(self.analysis.kb.patterns, key=lambda p: p.title.lower())
 
     def _task(self, task: TaskStatus | None, href: Href) -> dict[str, Any] | None:
         if task is None:
@@ -202,7 +270,8 @@ class Renderer:
         patterns = self._patterns_by_path
         skills = self._skills_by_path
         rels = self.analysis.relations
-        return self.env.get_template("skill_relations.html.j2").render(
+        return self._render(
+            "skill_relations.html.j2",
             patterns=[self._pattern(patterns[p], href) for p in rels.patterns_of.get(page, ())],
             skills=[self._skill(skills[s], href) for s in rels.skills_of.get(page, ())],
             task=self._task(self.analysis.status.task_of.get(page), href),
@@ -213,7 +282,8 @@ class Renderer:
         """The HTML appended to a pattern's page: the skills that use it."""
         page = pattern.path
         skills = self._skills_by_path
-        return self.env.get_template("pattern_relations.html.j2").render(
+        return self._render(
+            "pattern_relations.html.j2",
             used_by=[
                 self._skill(skills[s], href) for s in self.analysis.relations.used_by.get(page, ())
             ],
@@ -227,8 +297,11 @@ class Renderer:
         base = (
             (site_url.rstrip("/") + "/" + posixpath.dirname(skill.path) + "/") if site_url else None
         )
-        return self.env.get_template("download.md.j2").render(
-            name=skill.name, zip_name=zip_name, zip_url=(base + zip_name) if base else None
+        return self._render(
+            "download.md.j2",
+            name=skill.name,
+            zip_name=zip_name,
+            zip_url=(base + zip_name) if base else None,
         )
 
     def unloaded(self, doc: Document, title: str) -> str:
@@ -242,7 +315,7 @@ class Renderer:
         """The notice at the top of a page whose source has problems."""
         items = list(diagnostics)
         errors = any(d.severity is Severity.ERROR for d in items)
-        return self.env.get_template("notice.html.j2").render(diagnostics=items, errors=errors)
+        return self._render("notice.html.j2", diagnostics=items, errors=errors)
 
     def status_page(self) -> str:
         """The /status/ dashboard."""
@@ -286,7 +359,8 @@ class Renderer:
             )
         problems = [d for d in self.analysis.report.diagnostics if d.code in STATUS_CODES]
         kb = self.analysis.kb
-        return self.env.get_template("status.md.j2").render(
+        return self._render(
+            "status.md.j2",
             phases=phases,
             problems=problems,
             roadmap_path=kb.roadmap.path,
@@ -322,6 +396,9 @@ class Renderer:
                     "link": rel(session.path, page),
                 }
             )
-        return self.env.get_template("sessions_index.md.j2").render(
-            intro=self._intro("sessions"), sessions=rows, status_link=rel(STATUS_PAGE, page)
+        return self._render(
+            "sessions_index.md.j2",
+            intro=self._intro("sessions"),
+            sessions=rows,
+            status_link=rel(STATUS_PAGE, page),
         )
