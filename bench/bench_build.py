@@ -2,11 +2,11 @@
 
 For each size, two sites with the same Material theme, features and navigation shape:
   plugin: skills/ and patterns/ outside docs/, published by the plugin;
-  plain:  the same Markdown copied into docs/, with an explicit nav and no plugin.
-Also measured: a third site, plain MkDocs given the pages the plugin produced (its Markdown
-and relations, the generated catalogues, the same navigation), which tells what the added
-content costs apart from the plugin's own work; the rebuild after editing one pattern (what
-`mkdocs serve` does: a full build with a warm plugin); and the size of a skill page.
+  plain:  the same Markdown copied into docs/, with an explicit nav of the same sections
+          (Home, Skills, Patterns, Status, Sessions) and no plugin.
+Also measured: the plugin in one process (`jobs: 1`), without exports, the rebuild after
+editing one pattern (what `mkdocs serve` does: a full build with a warm plugin, beside the
+server's thread), and the size of a skill page.
 
     python -m bench.bench_build [--sizes 100:300 1000:3000] [--dir /dev/shm] [--repeat 3]
 
@@ -25,21 +25,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bench.generate import generate
 
-# Both sites get the Markdown extensions the plugin's pages use, as any real site would.
+# Both sites get the Markdown extensions the pages use (fenced code: skills and patterns are
+# made of code blocks), as any real site would.
 THEME = """\
 theme:
   name: material
   font: false
   features: [navigation.indexes, navigation.prune, content.action.edit]
-markdown_extensions: [attr_list, md_in_html, tables, toc]
+markdown_extensions: [attr_list, md_in_html, tables, toc, fenced_code]
 """
 
 
@@ -58,68 +57,21 @@ NAV_LIMIT = 200  # the plugin's default nav_max_entries
 
 
 def _plain_site(root: Path, skills: int, patterns: int) -> None:
-    # same navigation shape as the plugin builds: Home, Skills (index + pages), Patterns;
-    # a section longer than NAV_LIMIT lists only its index page, as the plugin does
+    # the navigation the plugin builds: Home, Skills (index + pages), Patterns, Status,
+    # Sessions; a section longer than NAV_LIMIT lists only its index page, as the plugin does
     (root / "docs/index.md").write_text("# Home\n\nA synthetic knowledge base.\n")
-    (root / "docs/skills/index.md").write_text("# Skills\n")
-    (root / "docs/patterns/index.md").write_text("# Patterns\n")
+    for section in ("skills", "patterns", "status", "sessions"):
+        (root / "docs" / section).mkdir(parents=True, exist_ok=True)
+        (root / "docs" / section / "index.md").write_text(f"# {section.capitalize()}\n")
     nav = ["nav:", "  - Home: index.md", "  - Skills:", "    - skills/index.md"]
     if skills <= NAV_LIMIT:
         nav += [f"    - skill-{i:05d}: skills/skill-{i:05d}/SKILL.md" for i in range(skills)]
     nav += ["  - Patterns:", "    - patterns/index.md"]
     if patterns <= NAV_LIMIT:
         nav += [f"    - Pattern {i:05d}: patterns/pattern_{i:05d}.md" for i in range(patterns)]
+    nav += ["  - Status: status/index.md", "  - Sessions:", "    - sessions/index.md"]
     (root / "mkdocs.yml").write_text(
         "site_name: Bench\n" + THEME + "plugins:\n  - search\n" + "\n".join(nav) + "\n"
-    )
-
-
-def _content_site(plugin_root: Path, out: Path) -> None:
-    """A plain site whose pages are what the plugin produced: its Markdown and relations.
-
-    Built without the plugin, it tells what the added content costs MkDocs, apart from the
-    plugin's own work (loading, checks, exports, the sanitiser).
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    from skillbook.plugin import SkillbookPlugin
-
-    pages: dict[str, str] = {}
-    relations: dict[str, str] = {}
-    on_markdown, on_content = SkillbookPlugin.on_page_markdown, SkillbookPlugin.on_page_content
-
-    def keep_markdown(self: SkillbookPlugin, markdown: str, **kwargs: Any) -> str | None:
-        pages[kwargs["page"].file.src_uri] = result = on_markdown(self, markdown, **kwargs)
-        return result
-
-    def keep_relations(self: SkillbookPlugin, html: str, **kwargs: Any) -> str | None:
-        page = kwargs["page"]
-        relations[page.file.src_uri] = self._relations(page, kwargs["config"], kwargs["files"])
-        return on_content(self, html, **kwargs)
-
-    SkillbookPlugin.on_page_markdown = keep_markdown  # type: ignore[method-assign]
-    SkillbookPlugin.on_page_content = keep_relations  # type: ignore[method-assign]
-    try:
-        logging.getLogger("mkdocs").setLevel(logging.ERROR)
-        with contextlib.redirect_stderr(io.StringIO()):
-            config = load_config(str(plugin_root / "mkdocs.yml"))
-            build(config)
-    finally:
-        SkillbookPlugin.on_page_markdown = on_markdown  # type: ignore[method-assign]
-        SkillbookPlugin.on_page_content = on_content  # type: ignore[method-assign]
-    for src, markdown in pages.items():
-        html = relations.get(src, "")
-        if html:  # a raw HTML block: no blank line inside
-            markdown += '\n\n<div markdown="0">\n' + html.replace("\n\n", "\n") + "\n</div>\n"
-        target = out / "docs" / src
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    (out / "mkdocs.yml").write_text(
-        "site_name: Bench\n"
-        + THEME
-        + "plugins:\n  - search\n"
-        + yaml.safe_dump({"nav": config.nav})
     )
 
 
@@ -138,21 +90,32 @@ def timed_build(root: Path, repeat: int = 1) -> float:
 
 
 def rebuild_after_edit(root: Path, edited: Path) -> float:
-    """A warm full rebuild in one process, as `mkdocs serve` does after an edit."""
+    """A warm full rebuild in one process, as `mkdocs serve` does after an edit.
+
+    A thread runs beside it, as the server's does under `mkdocs serve`, so the plugin works
+    as it does there (it never forks beside another thread).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    server = threading.Event()
+    beside = threading.Thread(target=server.wait, daemon=True)
+    beside.start()
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    with contextlib.redirect_stderr(io.StringIO()):
-        config = load_config(str(root / "mkdocs.yml"))
-        config.plugins.on_startup(command="serve", dirty=False)
-        build(config)
-        edited.write_text(edited.read_text() + "\nEdited.\n")
-        config = load_config(str(root / "mkdocs.yml"))
-        start = time.perf_counter()
-        build(config)
-        elapsed = time.perf_counter() - start
-        config.plugins.on_shutdown()
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            config = load_config(str(root / "mkdocs.yml"))
+            config.plugins.on_startup(command="serve", dirty=False)
+            build(config)
+            edited.write_text(edited.read_text() + "\nEdited.\n")
+            config = load_config(str(root / "mkdocs.yml"))
+            start = time.perf_counter()
+            build(config)
+            elapsed = time.perf_counter() - start
+            config.plugins.on_shutdown()
+    finally:
+        server.set()
+        beside.join()
     return elapsed
 
 
@@ -192,9 +155,8 @@ def main() -> None:
             repeat = args.repeat or (3 if skills + patterns <= 1000 else 1)
             plain = timed_build(plain_root, repeat)
             plugin = timed_build(plugin_root, repeat)
-            content_root = Path(tmp, "content")
-            _content_site(plugin_root, content_root)
-            content = timed_build(content_root, repeat)
+            _set_plugin_options(plugin_root, elixir_check=False, jobs=1)
+            one_process = timed_build(plugin_root, repeat)
             _set_plugin_options(plugin_root, elixir_check=False, exports=False)
             no_exports = timed_build(plugin_root, repeat)
             _set_plugin_options(plugin_root, elixir_check=False)
@@ -210,11 +172,13 @@ def main() -> None:
                 plain_root, plain_root / "docs/patterns/pattern_00000.md"
             )
             line = (
-                f"{skills} skills + {patterns} patterns: plain {plain:.1f} s; plugin {plugin:.1f} s "
-                f"({plugin / plain:.2f}x); plain with the plugin's content {content:.1f} s "
-                f"({content / plain:.2f}x); without exports {no_exports:.1f} s ({no_exports / plain:.2f}x); "
-                f"rebuild after one edit: plugin {plugin_rebuild:.1f} s, plain {plain_rebuild:.1f} s "
-                f"({plugin_rebuild / plain_rebuild:.2f}x); skill page {page_kb:.0f} KB; site {site_mb:.0f} MB"
+                f"{skills} skills + {patterns} patterns: plain {plain:.2f} s; "
+                f"plugin {plugin:.2f} s ({plugin / plain:.3f}x); "
+                f"in one process {one_process:.2f} s ({one_process / plain:.3f}x); "
+                f"without exports {no_exports:.2f} s ({no_exports / plain:.3f}x); "
+                f"rebuild after one edit: plugin {plugin_rebuild:.2f} s, "
+                f"plain {plain_rebuild:.2f} s ({plugin_rebuild / plain_rebuild:.3f}x); "
+                f"skill page {page_kb:.0f} KB; site {site_mb:.0f} MB"
             )
             if args.full_nav:
                 _set_plugin_options(

@@ -480,3 +480,20 @@ def test_a_broken_template_override_is_an_error_naming_it(
     assert f"skillbook: template {root / 'overrides' / template}" in done.stderr
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_fenced_code_works_on_a_site_without_a_fence_extension(tmp_path: Path) -> None:
+    """The download block and every code block of a skill stay blocks: nothing swallows the page."""
+    files = dict(GOOD)
+    assert "markdown_extensions" not in files["mkdocs.yml"]
+    files["skills/retry/SKILL.md"] = (
+        SKILL + "\n```elixir\nRetry.run(fun)\n```\n\n## When to use\n\nOften.\n"
+    )
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode == 0, done.stderr
+    skill = page(root, "skills/retry")
+    assert '<h2 id="when-to-use">When to use' in skill
+    assert '<code class="language-bash"' in skill and "curl -fsSLO" in skill
+    assert '<code class="language-elixir">Retry.run(fun)' in skill
+    assert "```" not in skill

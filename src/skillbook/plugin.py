@@ -50,6 +50,7 @@ _Hook = TypeVar("_Hook", bound=Callable[..., Any])
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+FENCES = ("fenced_code", "superfences")  # either reads fenced code blocks
 RETIRED_TEMPLATES = {  # Markdown templates replaced by HTML ones: an override would be ignored
     "skill_relations.md.j2": "skill_relations.html.j2",
     "pattern_relations.md.j2": "pattern_relations.html.j2",
@@ -124,6 +125,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         for name in REQUIRED_EXTENSIONS:
             if not any(str(ext).endswith(name) for ext in config.markdown_extensions):
                 config.markdown_extensions.append(name)
+        # skills and patterns are made of fenced code blocks; without an extension reading
+        # them, a fence swallows the rest of the page
+        if not any(str(ext).endswith(FENCES) for ext in config.markdown_extensions):
+            config.markdown_extensions.append("fenced_code")
         if CSS_PATH not in [str(css) for css in config.extra_css]:
             config.extra_css.append(CSS_PATH)
         # the `toc` extension's permalink text, for the headings the relations add
