@@ -483,7 +483,7 @@ def test_a_broken_template_override_is_an_error_naming_it(
 
 
 def test_fenced_code_works_on_a_site_without_a_fence_extension(tmp_path: Path) -> None:
-    """The download block and every code block of a skill stay blocks: nothing swallows the page."""
+    """Every code block of a skill stays a block: nothing swallows the rest of the page."""
     files = dict(GOOD)
     assert "markdown_extensions" not in files["mkdocs.yml"]
     files["skills/retry/SKILL.md"] = (
@@ -494,6 +494,6 @@ def test_fenced_code_works_on_a_site_without_a_fence_extension(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     skill = page(root, "skills/retry")
     assert '<h2 id="when-to-use">When to use' in skill
-    assert '<code class="language-bash"' in skill and "curl -fsSLO" in skill
+    assert '<span class="filename">Install into' in skill and "<code>curl -fsSLO" in skill
     assert '<code class="language-elixir">Retry.run(fun)' in skill
     assert "```" not in skill

@@ -54,6 +54,7 @@ FENCES = ("fenced_code", "superfences")  # either reads fenced code blocks
 RETIRED_TEMPLATES = {  # Markdown templates replaced by HTML ones: an override would be ignored
     "skill_relations.md.j2": "skill_relations.html.j2",
     "pattern_relations.md.j2": "pattern_relations.html.j2",
+    "download.md.j2": "download.html.j2",
 }
 _HEADING = re.compile(r'<h([1-6])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
@@ -139,7 +140,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             for old, new in RETIRED_TEMPLATES.items():
                 if (Path(templates) / old).is_file():
                     log.warning(
-                        "%s/%s is no longer used: the relations are HTML now; write it as %s "
+                        "%s/%s is no longer used: it is HTML now; write it as %s "
                         "(see the packaged one)",
                         templates,
                         old,
@@ -413,14 +414,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             self.renderer = Renderer(self.analysis, self.env)
         return self.renderer
 
+    @_user_errors
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Sanitise knowledge-base pages.
+        """Sanitise knowledge-base pages; put notices (and a skill's download) under the title.
 
         The sanitiser removes scripts, event handlers and script URLs from knowledge-base
         pages and the generated ones (their values are escaped already, but a section README,
-        the catalogue's introduction, is knowledge-base content like any other).
+        the catalogue's introduction, is knowledge-base content like any other). The notice
+        and the download block are HTML made from escaped values, added after it.
         """
         if not self.config.enabled:
             return html
@@ -428,8 +431,18 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             page.file.src_uri in self.generated_pages
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
-            return sanitize(html)
-        return html
+            html = sanitize(html)
+        if self.analysis is None or self.env is None:
+            return html
+        src = page.file.src_uri
+        repo_path = self.repo_of.get(src, src)
+        renderer = self._renderer()
+        head = ""
+        if self.config.notices and self.problems.get(repo_path):
+            head = renderer.notice(self.problems[repo_path])
+        if src in self.skill_pages and self.config.exports:
+            head += renderer.download(self.skill_pages[src], config.site_url or None)
+        return _after_title(html, head)
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
     @_user_errors
@@ -499,11 +512,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Add notices (and a skill's download block) under the title; fix cross-tree links."""
+        """Fix cross-tree links; set a knowledge-base page's title, description and tags."""
         if not self.config.enabled or self.analysis is None or self.env is None:
             return markdown
         src = page.file.src_uri
-        renderer = self._renderer()
         repo_path = self.repo_of.get(src, src)
         if self._may_need_rewriting(repo_path, src):
             markdown = rewrite_links(
@@ -514,21 +526,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 repo_link=lambda path: self._repo_link(path, config),
                 exists=lambda path: (self.root / path).exists(),
             )
-        notice = ""
-        if self.config.notices and self.problems.get(repo_path):
-            notice = renderer.notice(self.problems[repo_path])
         if page.edit_url and "/../" in page.edit_url:
             page.edit_url = _normalise_url(page.edit_url)
         if page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path):
             self._set_meta(page, repo_path)
-        if src in self.skill_pages:
-            skill = self.skill_pages[src]
-            # the notice, then the download, under the title (MkDocs takes the title from it)
-            download = (
-                renderer.download(skill, config.site_url or None) if self.config.exports else ""
-            )
-            return _after_title(markdown, notice + download)
-        return _after_title(markdown, notice)
+        return markdown
 
     def _set_meta(self, page: Page, repo_path: str) -> None:
         """Title, description and tags of a knowledge-base page, from the checked fields.
@@ -702,17 +704,17 @@ def _extend_toc(page: Page, added_html: str) -> None:
             page.present_anchor_ids.add(html.unescape(anchor))
 
 
-def _after_title(markdown: str, block: str) -> str:
-    """Insert `block` after the page's leading `# title` (MkDocs takes the title from it)."""
+def _after_title(html: str, block: str) -> str:
+    """Insert `block` after the converted page's leading `<h1>` (its title), or at the top."""
     if not block:
-        return markdown
-    stripped = markdown.lstrip("\n")
-    if stripped.startswith("# "):
-        end = stripped.find("\n")
-        if end < 0:
-            return stripped + "\n\n" + block
-        return stripped[: end + 1] + "\n" + block + stripped[end + 1 :]
-    return block + markdown
+        return html
+    stripped = html.lstrip()
+    if stripped.startswith("<h1"):
+        end = stripped.find("</h1>")
+        if end >= 0:
+            end += len("</h1>")
+            return stripped[:end] + "\n" + block + stripped[end:]
+    return block + html
 
 
 def _log_report(analysis: Analysis) -> None:

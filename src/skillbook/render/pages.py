@@ -298,7 +298,7 @@ class Renderer:
             (site_url.rstrip("/") + "/" + posixpath.dirname(skill.path) + "/") if site_url else None
         )
         return self._render(
-            "download.md.j2",
+            "download.html.j2",
             name=skill.name,
             zip_name=zip_name,
             zip_url=(base + zip_name) if base else None,
