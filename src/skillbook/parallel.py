@@ -11,7 +11,9 @@ process. Whatever goes wrong with a child (it fails, dies or sends nothing reada
 share is done again in the parent, so the result never depends on the workers.
 
 `Deferred` is the same for one piece of work the caller does not need yet: the plugin's
-exports and relations are made in a child while MkDocs converts the pages.
+exports and relations are made in a child while MkDocs converts the pages. `Feed` is a
+child that works on items as the caller produces them: the plugin's pages are sanitised in
+one while MkDocs converts the next.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -28,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+U = TypeVar("U")
 
 MIN_ITEMS = 1000  # below this, a fork costs more than it saves
 MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
@@ -142,6 +146,132 @@ class Deferred(Generic[R]):
         if self._child is not None:
             child, self._child = self._child, None
             _stop(*child)
+
+
+_RECORD = struct.Struct("<QQ")  # a batch's offset and length in a feed's inbox; (0, 0) ends
+
+
+class Feed(Generic[T, U]):
+    """A forked child applying `each` to every item sent to it, while the caller goes on.
+
+    Items travel in batches (pickled) through an in-memory file, and each batch's place is
+    written to a pipe the child waits on; the pipe carries only these small records, so
+    sending never waits for the child. `results()` ends the feed and returns `each(item)`
+    for every item sent, in order. Where forking is not safe, or anything goes wrong with
+    the child, the items are done in this process by `results()`, so the results never
+    depend on it. Items and results must pickle.
+    """
+
+    BATCH = 32  # items a batch
+
+    def __init__(self, each: Callable[[T], U], *, fork: bool = True) -> None:
+        self._each = each
+        self._sent: list[T] = []
+        self._batch: list[T] = []
+        self._offset = 0
+        self._child: tuple[int, int, int, int] | None = None  # pid, inbox, bell, outbox
+        if fork and can_fork():
+            with contextlib.suppress(OSError):  # no process or file to spare: done here
+                self._child = self._start()
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child is doing the work (until `results` collects it)."""
+        return self._child is not None
+
+    def _start(self) -> tuple[int, int, int, int]:
+        fds: list[int] = []
+        try:
+            fds.append(inbox := os.memfd_create("skillbook-feed-in", os.MFD_CLOEXEC))
+            fds.append(outbox := os.memfd_create("skillbook-feed-out", os.MFD_CLOEXEC))
+            bell_out, bell_in = os.pipe()
+            fds += [bell_out, bell_in]
+            pid = os.fork()
+        except OSError:
+            for fd in fds:
+                os.close(fd)
+            raise
+        if pid == 0:  # the child: never returns
+            code = 1
+            try:
+                os.close(bell_in)
+                results = self._serve(inbox, bell_out)
+                with os.fdopen(outbox, "wb", closefd=False) as out:
+                    out.write(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
+                code = 0
+            except BaseException:  # whatever it was, the parent does the items itself
+                pass
+            finally:
+                os._exit(code)
+        os.close(bell_out)
+        os.set_blocking(bell_in, False)  # a full pipe is a failure, never a wait
+        return pid, inbox, bell_in, outbox
+
+    def _serve(self, inbox: int, bell: int) -> list[U]:
+        """The child's loop: each item of each batch rung in, until the end record."""
+        results: list[U] = []
+        with os.fdopen(bell, "rb") as records:
+            while len(record := records.read(_RECORD.size)) == _RECORD.size:
+                offset, length = _RECORD.unpack(record)
+                if length == 0:
+                    return results
+                results.extend(map(self._each, pickle.loads(os.pread(inbox, length, offset))))
+        raise EOFError("the feed ended without its end record")
+
+    def send(self, item: T) -> None:
+        """Give the child one more item."""
+        self._sent.append(item)
+        if self._child is not None:
+            self._batch.append(item)
+            if len(self._batch) >= self.BATCH:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self._child is None or not self._batch:
+            return
+        _, inbox, bell, _ = self._child
+        data = pickle.dumps(self._batch, pickle.HIGHEST_PROTOCOL)
+        self._batch = []
+        try:
+            os.pwrite(inbox, data, self._offset)
+            os.write(bell, _RECORD.pack(self._offset, len(data)))
+        except OSError:  # the child is gone, or the pipe is full: do everything here
+            self.cancel()
+            return
+        self._offset += len(data)
+
+    def results(self) -> list[U]:
+        """`each(item)` for every item sent, in order: the child's, or else made here."""
+        payload: Any = None
+        if self._child is not None:
+            self._flush()
+            child, self._child = self._child, None
+            if child is not None:  # (the flush may have given up on it)
+                pid, inbox, bell, outbox = child
+                try:
+                    os.write(bell, _RECORD.pack(0, 0))
+                except OSError:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                finally:
+                    os.close(bell)
+                    os.close(inbox)
+                payload = _collect(pid, outbox)
+        sent, self._sent = self._sent, []
+        if isinstance(payload, list) and len(payload) == len(sent):
+            return payload
+        return [self._each(item) for item in sent]
+
+    def cancel(self) -> None:
+        """Stop the child, if one still runs; `results` then does the items here."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            pid, inbox, bell, outbox = child
+            for fd in (inbox, bell):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            _stop(pid, outbox)
+        self._batch = []
 
 
 def _fork(

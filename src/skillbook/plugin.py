@@ -28,7 +28,7 @@ from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.html_policy import sanitize
 from skillbook.loader import DocumentCache, first_heading, read_document
 from skillbook.model import Document, Layout, Pattern, Session, Skill
-from skillbook.parallel import Deferred, cores
+from skillbook.parallel import Deferred, Feed, cores
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, environment, rel
@@ -103,6 +103,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         # made beside the page conversion (see on_nav): exports and every page's relations
         self.later: Deferred[_Later] | None = None
         self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
+        # pages are sanitised in another process as they are converted (see on_nav):
+        # what was sent, in order: (page, the HTML sent, what goes under its title)
+        self.sanitizer: Feed[str, str] | None = None
+        self.sanitizing: list[tuple[Page, str, str]] = []
         # catalogue pages (src path) -> their entries as HTML, put where the marker is
         self.catalogues: dict[str, Callable[[Href], str]] = {}
         self.catalogue_marker = ""
@@ -356,16 +360,21 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     @event_priority(-100)  # after every plugin has settled the files and the navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Start making the exports and relations beside the page conversion.
+        """Start the work done beside the page conversion.
 
-        They depend on nothing the conversion does, so a forked process makes them while
-        MkDocs converts the pages (where forking is not safe, as under `mkdocs serve`,
-        on_env makes them). The raw Markdown copies start here too, after the fork.
+        The exports, relations and catalogue entries depend on nothing the conversion does,
+        so a forked process makes them while MkDocs converts the pages, and a second one
+        sanitises each page as it is converted. Where forking is not safe (as under `mkdocs
+        serve`) the first is done in on_env and the pages are sanitised one by one. The raw
+        Markdown copies start here too, after the forks.
         """
         if not self.config.enabled or self.analysis is None:
             return nav
         self._stop_later()
-        self.later = Deferred(lambda: self._later_work(files, config), fork=self._jobs() > 1)
+        fork = self._jobs() > 1
+        self.later = Deferred(lambda: self._later_work(files, config), fork=fork)
+        if self.config.sanitize:
+            self.sanitizer = Feed(sanitize, fork=fork)
         self._start_raw_copies(config)
         return nav
 
@@ -414,6 +423,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             self.renderer = Renderer(self.analysis, self.env)
         return self.renderer
 
+    @event_priority(-100)  # last: a sanitiser in another process gets the final HTML
     @_user_errors
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -423,25 +433,30 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         The sanitiser removes scripts, event handlers and script URLs from knowledge-base
         pages and the generated ones (their values are escaped already, but a section README,
         the catalogue's introduction, is knowledge-base content like any other). The notice
-        and the download block are HTML made from escaped values, added after it.
+        and the download block are HTML made from escaped values, added after it. When the
+        sanitiser runs in another process, the page is sent to it here and on_env puts the
+        clean HTML in place, before any plugin's on_env or any page is written.
         """
         if not self.config.enabled:
             return html
+        head = ""
+        if self.analysis is not None and self.env is not None:
+            src = page.file.src_uri
+            repo_path = self.repo_of.get(src, src)
+            renderer = self._renderer()
+            if self.config.notices and self.problems.get(repo_path):
+                head = renderer.notice(self.problems[repo_path])
+            if src in self.skill_pages and self.config.exports:
+                head += renderer.download(self.skill_pages[src], config.site_url or None)
         if self.config.sanitize and (
             page.file.src_uri in self.generated_pages
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
+            if self.sanitizer is not None and self.sanitizer.forked:
+                self.sanitizer.send(html)
+                self.sanitizing.append((page, html, head))
+                return html
             html = sanitize(html)
-        if self.analysis is None or self.env is None:
-            return html
-        src = page.file.src_uri
-        repo_path = self.repo_of.get(src, src)
-        renderer = self._renderer()
-        head = ""
-        if self.config.notices and self.problems.get(repo_path):
-            head = renderer.notice(self.problems[repo_path])
-        if src in self.skill_pages and self.config.exports:
-            head += renderer.download(self.skill_pages[src], config.site_url or None)
         return _after_title(html, head)
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
@@ -465,6 +480,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             "exports, relations and catalogues made %s",
             "in a second process" if forked else "in this process",
         )
+        self._put_clean_pages()
         for path, content in contents.items():
             self.export_files[path].content_bytes = (
                 content.encode("utf-8") if isinstance(content, str) else content
@@ -484,6 +500,22 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 _extend_toc(page, added)
                 page.content += "\n" + added
         return env
+
+    def _put_clean_pages(self) -> None:
+        """Each page sent to the sanitiser gets its clean HTML, with its notice or download.
+
+        A page another plugin changed after it was sent (its content is no longer the HTML
+        sent) is sanitised again here, as it now is.
+        """
+        sanitizer, self.sanitizer = self.sanitizer, None
+        sent, self.sanitizing = self.sanitizing, []
+        if sanitizer is None:
+            return
+        cleaned = sanitizer.results()
+        for (page, given, head), clean in zip(sent, cleaned, strict=True):
+            if page.content is not given:
+                clean = sanitize(page.content or "")
+            page.content = _after_title(clean, head)
 
     def _page_html(self, file: File, files: Files) -> str:
         """The HTML added to a page: a skill's or pattern's relations, a catalogue's entries."""
@@ -507,6 +539,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if self.later is not None:
             self.later.cancel()
             self.later = None
+        if self.sanitizer is not None:
+            self.sanitizer.cancel()
+            self.sanitizer = None
+        self.sanitizing = []
 
     @_user_errors
     def on_page_markdown(
