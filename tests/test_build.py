@@ -497,3 +497,33 @@ def test_fenced_code_works_on_a_site_without_a_fence_extension(tmp_path: Path) -
     assert '<span class="filename">Install into' in skill and "<code>curl -fsSLO" in skill
     assert '<code class="language-elixir">Retry.run(fun)' in skill
     assert "```" not in skill
+
+
+HOOK = """\
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-200)  # after skillbook's own on_page_content
+def on_page_content(html, page, **kwargs):
+    if page.file.src_uri.startswith("skills/"):
+        return html + '<p id="from-a-hook">added</p><script>alert("hook")</script>'
+    return html
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_html_another_plugin_adds_later_is_sanitised_too(tmp_path: Path, jobs: str) -> None:
+    files = _good_with_option(f"jobs: {jobs}")
+    files["mkdocs.yml"] = str(files["mkdocs.yml"]) + "hooks:\n  - hook.py\n"
+    files["hook.py"] = HOOK
+    files["skills/retry/SKILL.md"] = SKILL + '\n<img src="x.png" onerror="alert(1)">\n'
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=False)
+    assert done.returncode == 0, done.stderr
+    skill = page(root, "skills/retry")
+    article = skill.split('<article class="md-content__inner md-typeset">', 1)[1]
+    article = article.split("</article>", 1)[0]
+    assert '<p id="from-a-hook">added</p>' in article
+    assert 'alert("hook")' not in article and "<script" not in article
+    assert 'onerror="' not in article and "event handlers are removed" in article  # KB307
+    assert "Patterns this skill uses" in article and "Download skill" in article

@@ -311,3 +311,82 @@ def test_no_deferred_fork_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join(timeout=5)
+
+
+# Feed: items worked on in a child as they are produced
+
+
+def _shout(text: str) -> tuple[bool, str]:
+    return os.getpid() != PARENT, text.upper()
+
+
+PARENT = os.getpid()
+
+
+@forking
+def test_a_feed_works_in_a_child_in_order() -> None:
+    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout)
+    assert feed.forked
+    items = [f"page {i} " + "é" * (i % 7) for i in range(10_000)]  # many batches
+    for item in items:
+        feed.send(item)
+    results = feed.results()
+    assert [text for _, text in results] == [item.upper() for item in items]
+    assert all(in_child for in_child, _ in results)
+    assert not feed.forked and feed.results() == []  # ended; nothing more was sent
+
+
+@forking
+def test_a_feed_without_fork_works_here() -> None:
+    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout, fork=False)
+    for item in ["a", "b"]:
+        feed.send(item)
+    assert feed.results() == [(False, "A"), (False, "B")]
+
+
+@forking
+def test_a_failing_feed_child_is_redone_here() -> None:
+    def fails_in_child(text: str) -> str:
+        if os.getpid() != PARENT:
+            raise RuntimeError("the child fails")
+        return text.upper()
+
+    feed = parallel.Feed(fails_in_child)
+    assert feed.forked
+    for item in ["x"] * 100:
+        feed.send(item)
+    assert feed.results() == ["X"] * 100
+
+
+@forking
+def test_a_feed_whose_child_died_is_redone_here() -> None:
+    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout)
+    pid = feed._child[0]  # type: ignore[index]
+    os.kill(pid, 9)
+    for item in ["y"] * 100:  # sending to a dead child gives up on it, without raising
+        feed.send(item)
+    assert feed.results() == [(False, "Y")] * 100
+
+
+@forking
+def test_a_cancelled_feed_stops_its_child() -> None:
+    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout)
+    pid = feed._child[0]  # type: ignore[index]
+    feed.send("z")
+    feed.cancel()
+    assert not feed.forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert feed.results() == [(False, "Z")]
+
+
+@forking
+def test_no_feed_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not parallel.Feed(_shout).forked
+    finally:
+        stop.set()
+        other.join(timeout=5)

@@ -428,14 +428,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Sanitise knowledge-base pages; put notices (and a skill's download) under the title.
+        """Send knowledge-base pages to the sanitiser; notices and downloads go under titles.
 
         The sanitiser removes scripts, event handlers and script URLs from knowledge-base
         pages and the generated ones (their values are escaped already, but a section README,
-        the catalogue's introduction, is knowledge-base content like any other). The notice
-        and the download block are HTML made from escaped values, added after it. When the
-        sanitiser runs in another process, the page is sent to it here and on_env puts the
-        clean HTML in place, before any plugin's on_env or any page is written.
+        the catalogue's introduction, is knowledge-base content like any other). It cleans
+        the HTML every plugin's on_page_content left (this hook runs last; a page another
+        plugin changes after it is cleaned as changed) in on_env, before any other plugin's
+        on_env and before any page is written; with a second process it cleans each page
+        while MkDocs converts the next. The notice and the download block are HTML made from
+        escaped values, added after it.
         """
         if not self.config.enabled:
             return html
@@ -452,11 +454,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             page.file.src_uri in self.generated_pages
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
-            if self.sanitizer is not None and self.sanitizer.forked:
+            if self.sanitizer is None:  # on_nav did not run: nothing waits to clean it later
+                return _after_title(sanitize(html), head)
+            if self.sanitizer.forked:
                 self.sanitizer.send(html)
-                self.sanitizing.append((page, html, head))
-                return html
-            html = sanitize(html)
+            self.sanitizing.append((page, html, head))
+            return html
         return _after_title(html, head)
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
@@ -502,19 +505,20 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return env
 
     def _put_clean_pages(self) -> None:
-        """Each page sent to the sanitiser gets its clean HTML, with its notice or download.
+        """Each page to sanitise gets its clean HTML, with its notice or download.
 
-        A page another plugin changed after it was sent (its content is no longer the HTML
-        sent) is sanitised again here, as it now is.
+        The HTML cleaned in the other process is used if the page still has it; a page
+        another plugin changed after this one saw it is cleaned here as it now is.
         """
         sanitizer, self.sanitizer = self.sanitizer, None
-        sent, self.sanitizing = self.sanitizing, []
-        if sanitizer is None:
-            return
-        cleaned = sanitizer.results()
-        for (page, given, head), clean in zip(sent, cleaned, strict=True):
-            if page.content is not given:
-                clean = sanitize(page.content or "")
+        pages, self.sanitizing = self.sanitizing, []
+        cleaned = sanitizer.results() if sanitizer is not None and sanitizer.forked else []
+        for index, (page, given, head) in enumerate(pages):
+            content = page.content or ""
+            if index < len(cleaned) and content is given:
+                clean = cleaned[index]
+            else:
+                clean = sanitize(content)
             page.content = _after_title(clean, head)
 
     def _page_html(self, file: File, files: Files) -> str:
