@@ -527,3 +527,23 @@ def test_html_another_plugin_adds_later_is_sanitised_too(tmp_path: Path, jobs: s
     assert 'alert("hook")' not in article and "<script" not in article
     assert 'onerror="' not in article and "event handlers are removed" in article  # KB307
     assert "Patterns this skill uses" in article and "Download skill" in article
+
+
+@pytest.mark.parametrize(("command", "kept"), [("build", False), ("serve", True)])
+def test_a_one_off_build_lets_go_of_the_knowledge_base(
+    tmp_path: Path, command: str, kept: bool
+) -> None:
+    from mkdocs.commands.build import build as mkdocs_build_in_process
+    from mkdocs.config import load_config
+
+    from skillbook import markdown_scan
+
+    root = write_tree(tmp_path, GOOD)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command=command, dirty=False)
+    mkdocs_build_in_process(config)
+    plugin = config.plugins["skillbook"]
+    assert (plugin.analysis is not None) is kept
+    assert (len(plugin.cache._docs) > 0) is kept  # serve rebuilds reuse the parsed files
+    assert (markdown_scan.headings_in.cache_info().currsize > 0) is kept
+    assert (root / "site/skills/retry/index.html").is_file()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,19 @@ def few_items(monkeypatch: pytest.MonkeyPatch, fork_despite_earlier_threads: Non
     """Small test sets take the parallel way."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     monkeypatch.setattr(parallel, "MIN_SHARE", 1)
+
+
+@contextlib.contextmanager
+def _another_thread() -> Iterator[None]:
+    """A second thread runs while the block does (as the server's does under `mkdocs serve`)."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        other.join(timeout=5)
 
 
 def _before_each_read(monkeypatch: pytest.MonkeyPatch, hook: Callable[[str], None]) -> None:
@@ -154,14 +168,8 @@ def test_no_fork_while_another_thread_runs(
 ) -> None:
     root = make_kb(_messy(5))
     seen = _counting(monkeypatch)
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait, daemon=True)
-    other.start()
-    try:
+    with _another_thread():
         kb = loader.load(root, jobs=2)
-    finally:
-        stop.set()
-        other.join(timeout=5)
     assert len(seen) == kb.files_read  # everything read here: a fork could copy held locks
 
 
@@ -301,16 +309,10 @@ def test_a_deferred_child_is_stopped_by_cancel() -> None:
 
 @forking
 def test_no_deferred_fork_while_another_thread_runs() -> None:
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait, daemon=True)
-    other.start()
-    try:
+    with _another_thread():
         later = parallel.Deferred(lambda: os.getpid())
         assert not later.forked
         assert later.result() == os.getpid()
-    finally:
-        stop.set()
-        other.join(timeout=5)
 
 
 # Feed: items worked on in a child as they are produced
@@ -382,11 +384,5 @@ def test_a_cancelled_feed_stops_its_child() -> None:
 
 @forking
 def test_no_feed_fork_while_another_thread_runs() -> None:
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait, daemon=True)
-    other.start()
-    try:
+    with _another_thread():
         assert not parallel.Feed(_shout).forked
-    finally:
-        stop.set()
-        other.join(timeout=5)

@@ -51,6 +51,13 @@ class _Cached:
     doc: Document
 
 
+def clear_caches() -> None:
+    """Empty the module-level caches of link classification, link resolution and headings."""
+    _classify.cache_clear()
+    markdown_scan.resolve_relative.cache_clear()
+    markdown_scan.headings_in.cache_clear()
+
+
 class DocumentCache:
     """Parsed documents kept between loads, reused while a file's mtime and size are unchanged."""
 
