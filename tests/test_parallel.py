@@ -386,3 +386,20 @@ def test_a_cancelled_feed_stops_its_child() -> None:
 def test_no_feed_fork_while_another_thread_runs() -> None:
     with _another_thread():
         assert not parallel.Feed(_shout).forked
+
+
+@pytest.mark.usefixtures("few_items")
+def test_a_cache_is_filled_by_a_parallel_read(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(8))
+    sequential = analyse(root, check_elixir=False, jobs=1)
+    cache = loader.DocumentCache()
+    seen = _counting(monkeypatch)
+    _same(analyse(root, check_elixir=False, jobs=2, cache=cache), sequential)
+    assert 0 < len(seen) < sequential.kb.files_read  # shared out, though there is a cache
+    seen.clear()
+    (root / "patterns/p3.md").write_text("---\ntitle: P3\nsummary: Changed.\n---\n# P3\n")
+    again = analyse(root, check_elixir=False, jobs=2, cache=cache)
+    assert seen == ["patterns/p3.md"]  # the rest came from the cache
+    assert next(p for p in again.kb.patterns if p.path == "patterns/p3.md").summary == "Changed."

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 # what is made beside the page conversion: export contents (path -> content), the problems
-# bundling met, and the relations section of each skill and pattern page (src path -> HTML)
+# bundling met, and the HTML added to pages (src path -> a skill's or pattern's relations
+# section, or a catalogue's entries)
 _Later = tuple[dict[str, str | bytes], list[str], dict[str, str]]
 _Hook = TypeVar("_Hook", bound=Callable[..., Any])
 
@@ -101,7 +102,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.raw_copies: tuple[threading.Thread, list[str]] | None = None  # running, failures
         self.permalink: str | None = None
         self.command: str | None = None  # from on_startup: "build", "gh-deploy" or "serve"
-        # made beside the page conversion (see on_nav): exports and every page's relations
+        # made beside the page conversion (see on_nav): exports, relations, catalogue entries
         self.later: Deferred[_Later] | None = None
         self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
         # pages are sanitised in another process as they are converted (see on_nav):
@@ -296,7 +297,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return extra, [str(problem) for problem in problems_of(bundles)]
 
     def _later_work(self, files: Files, config: MkDocsConfig) -> _Later:
-        """What on_env puts in place: the exports' contents, and every relations section."""
+        """What on_env puts in place: the exports' contents, every relations section and the
+        catalogues' entries."""
         contents: dict[str, str | bytes] = {}
         problems: list[str] = []
         if self.export_files:
@@ -468,11 +470,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     @event_priority(100)  # first: other plugins' on_env see the finished pages
     @_user_errors
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Put the relations and the exports in place, before any page is written.
+        """Put the clean pages, relations, catalogue entries and exports in place.
 
-        A skill's patterns and related skills, and a pattern's users, are appended to its
-        converted (and sanitised) page as HTML made from escaped values; their headings join
-        the table of contents.
+        This runs after every page is converted and before any is written. A skill's
+        patterns and related skills, and a pattern's users, are appended to its sanitised
+        page as HTML made from escaped values, and their headings join the table of
+        contents; a catalogue's entries go where its template put the marker.
         """
         if not self.config.enabled or self.analysis is None:
             return env
