@@ -180,29 +180,23 @@ class Feed(Generic[T, U]):
         return self._child is not None
 
     def _start(self) -> tuple[int, int, int, int]:
-        fds: list[int] = []
+        inbox = os.memfd_create("skillbook-feed-in", os.MFD_CLOEXEC)
         try:
-            fds.append(inbox := os.memfd_create("skillbook-feed-in", os.MFD_CLOEXEC))
-            fds.append(outbox := os.memfd_create("skillbook-feed-out", os.MFD_CLOEXEC))
             bell_out, bell_in = os.pipe()
-            fds += [bell_out, bell_in]
-            pid = os.fork()
         except OSError:
-            for fd in fds:
+            os.close(inbox)
+            raise
+
+        def serve(_: Sequence[object]) -> list[U]:  # in the child: its results, in order
+            os.close(bell_in)
+            return self._serve(inbox, bell_out)
+
+        try:
+            pid, outbox = _fork(serve, (), lambda result: result)
+        except OSError:
+            for fd in (inbox, bell_out, bell_in):
                 os.close(fd)
             raise
-        if pid == 0:  # the child: never returns
-            code = 1
-            try:
-                os.close(bell_in)
-                results = self._serve(inbox, bell_out)
-                with os.fdopen(outbox, "wb", closefd=False) as out:
-                    out.write(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
-                code = 0
-            except BaseException:  # whatever it was, the parent does the items itself
-                pass
-            finally:
-                os._exit(code)
         os.close(bell_out)
         os.set_blocking(bell_in, False)  # a full pipe is a failure, never a wait
         return pid, inbox, bell_in, outbox
