@@ -158,9 +158,25 @@ def test_relation_headings_are_in_the_table_of_contents(good_site: Path) -> None
     toc = pattern.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
     assert 'href="#skillbook-used-by"' in toc
     assert toc.index('href="#the-formula"') < toc.index('href="#skillbook-used-by"')
-    index = json.loads((good_site / "site/search/search_index.json").read_text(encoding="utf-8"))
-    entry = next(e for e in index["docs"] if e["location"] == "patterns/backoff/#skillbook-used-by")
-    assert entry["title"] == "Skills that use this pattern" and "retry" in entry["text"]
+
+
+def search_entries(root: Path) -> dict[str, str]:
+    index = json.loads((root / "site/search/search_index.json").read_text(encoding="utf-8"))
+    return {e["location"]: f"{e['title']} {e['text']}" for e in index["docs"]}
+
+
+def test_search_indexes_the_pages_not_what_the_plugin_adds_to_them(good_site: Path) -> None:
+    entries = search_entries(good_site)
+    assert "patterns/backoff/#the-formula" in entries  # the page's own sections
+    assert "Use Backoff and read notes." in entries["skills/retry/"]
+    assert not [location for location in entries if "#skillbook-" in location]
+    skill = " ".join(text for loc, text in entries.items() if loc.startswith("skills/retry/"))
+    assert "Download skill" not in skill and "Wait longer after each failure" not in skill
+    pattern = " ".join(text for loc, text in entries.items() if loc.startswith("patterns/backoff"))
+    assert "Skills that use this pattern" not in pattern
+    # every place the plugin marked in a page's contents got what goes there
+    for written in (good_site / "site").rglob("*.html"):
+        assert "<!-- skillbook-" not in written.read_text(encoding="utf-8"), written
 
 
 def test_catalogues(good_site: Path) -> None:
@@ -226,6 +242,7 @@ def test_without_strict_a_broken_kb_still_builds(tmp_path: Path) -> None:
     skill = page(root, "skills/retry")
     assert "skillbook-notice" in skill and "KB204" in skill  # the page says what is wrong
     assert "Retry failed calls with backoff." in skill
+    assert "KB204" not in " ".join(search_entries(root).values())  # and search leaves it out
 
 
 def test_bad_frontmatter_does_not_break_the_build(tmp_path: Path) -> None:

@@ -112,6 +112,14 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         # catalogue pages (src path) -> their entries as HTML, put where the marker is
         self.catalogues: dict[str, Callable[[Href], str]] = {}
         self.catalogue_marker = ""
+        # what goes under a page's title (notice, download) and after its body (relations),
+        # by src path: put into the written page in on_post_page, after search has indexed it;
+        # the page's contents hold these unguessable markers where they go
+        self.under_title: dict[str, str] = {}
+        self.after_body: dict[str, str] = {}
+        token = secrets.token_hex(8)
+        self.title_marker = f"<!-- skillbook-under-title-{token} -->"
+        self.body_marker = f"<!-- skillbook-after-body-{token} -->"
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Note the command. (The hook also makes MkDocs keep this instance across `serve`
@@ -172,6 +180,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             jobs=self._jobs(),
         )
         _log_report(self.analysis)
+        self.under_title, self.after_body = {}, {}
         self.problems = defaultdict(list)
         for d in self.analysis.report.diagnostics:
             self.problems[d.path].append(d)
@@ -460,12 +469,19 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
             if self.sanitizer is None:  # on_nav did not run: nothing waits to clean it later
-                return _after_title(sanitize(html), head)
+                return self._under_title(page, sanitize(html), head)
             if self.sanitizer.forked:
                 self.sanitizer.send(html)
             self.sanitizing.append((page, html, head))
             return html
-        return _after_title(html, head)
+        return self._under_title(page, html, head)
+
+    def _under_title(self, page: Page, html: str, block: str) -> str:
+        """Mark the place of `block` under the page's title; on_post_page puts it there."""
+        if not block:
+            return html
+        self.under_title[page.file.src_uri] = block
+        return _after_title(html, self.title_marker)
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
     @_user_errors
@@ -507,8 +523,27 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 page.content = page.content.replace(self.catalogue_marker, added, 1)
             else:
                 _extend_toc(page, added)
-                page.content += "\n" + added
+                self.after_body[src] = added
+                page.content += "\n" + self.body_marker
         return env
+
+    @event_priority(100)  # first: other plugins' on_post_page see the whole page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Put a page's notice, download block and relations where its markers are.
+
+        They are added to the written page, not to its contents: search does not index
+        them (a pattern's title in the relations of every skill that uses it would bury the
+        pattern's own page among the results), and indexing them cost the build more than
+        the rest of the plugin's page work.
+        """
+        src = page.file.src_uri
+        block = self.under_title.pop(src, None)
+        if block is not None:
+            output = output.replace(self.title_marker, block, 1)
+        block = self.after_body.pop(src, None)
+        if block is not None:
+            output = output.replace(self.body_marker, block, 1)
+        return output
 
     def _put_clean_pages(self) -> None:
         """Each page to sanitise gets its clean HTML, with its notice or download.
@@ -525,7 +560,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 clean = cleaned[index]
             else:
                 clean = sanitize(content)
-            page.content = _after_title(clean, head)
+            page.content = self._under_title(page, clean, head)
 
     def _page_html(self, file: File, files: Files) -> str:
         """The HTML added to a page: a skill's or pattern's relations, a catalogue's entries."""
@@ -690,6 +725,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.problems, self.docs_by_path = {}, {}
         self.src_of, self.repo_of, self.file_of = {}, {}, {}
         self.export_files, self.catalogues = {}, {}
+        self.under_title, self.after_body = {}, {}
         clear_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
