@@ -137,6 +137,23 @@ def test_links_resolve_both_ways(good_site: Path) -> None:
     assert 'href="skills/retry/"' in home  # ../skills/retry/SKILL.md from docs/index.md
 
 
+def test_descriptions_and_summaries_lead_their_pages(good_site: Path) -> None:
+    title = '<h1 id="retry">Retry</h1>\n<p class="skillbook-lead">Retry failed calls with backoff.'
+    assert title in page(good_site, "skills/retry")
+    summary = '<p class="skillbook-lead">Wait longer after each failure, with jitter.</p>'
+    assert summary in page(good_site, "patterns/backoff")
+
+
+def test_a_summary_taken_from_the_body_is_not_shown_twice(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["patterns/backoff.md"] = "# Backoff\n\nWait longer each time.\n"  # no frontmatter
+    root = write_tree(tmp_path, files)
+    assert build(root, strict=False).returncode == 0
+    article = page(root, "patterns/backoff").split("<article", 1)[1].split("</article>", 1)[0]
+    assert "skillbook-lead" not in article and article.count("Wait longer each time.") == 1
+    assert '<p class="skillbook-lead">Retry failed calls' in page(root, "skills/retry")
+
+
 def test_relations_on_pages(good_site: Path) -> None:
     skill = page(good_site, "skills/retry")
     section = skill.split('id="skillbook-patterns"', 1)[1]
@@ -169,6 +186,14 @@ def test_search_indexes_the_pages_not_what_the_plugin_adds_to_them(good_site: Pa
     entries = search_entries(good_site)
     assert "patterns/backoff/#the-formula" in entries  # the page's own sections
     assert "Use Backoff and read notes." in entries["skills/retry/"]
+    # the description and the summary are found on their own pages, not in the catalogues
+    assert "Retry failed calls with backoff." in entries["skills/retry/"]
+    assert "Wait longer after each failure, with jitter." in entries["patterns/backoff/"]
+    assert "Retry failed calls" not in entries["skills/"]
+    assert (
+        "Wait longer" not in entries["patterns/"]
+        and "Shared quick references." in entries["patterns/"]
+    )
     assert not [location for location in entries if "#skillbook-" in location]
     skill = " ".join(text for loc, text in entries.items() if loc.startswith("skills/retry/"))
     assert "Download skill" not in skill and "Wait longer after each failure" not in skill

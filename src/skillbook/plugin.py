@@ -44,9 +44,10 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 # what is made beside the page conversion: export contents (path -> content), the problems
-# bundling met, and the HTML added to pages (src path -> a skill's or pattern's relations
-# section, or a catalogue's entries)
-_Later = tuple[dict[str, str | bytes], list[str], dict[str, str]]
+# bundling met, and by page (src path) its lead (a skill's description or a pattern's
+# summary, under the title) and what goes into the written page ({marker: HTML}: notice and
+# download block under the title, relations after the body, a catalogue's entries)
+_Later = tuple[dict[str, str | bytes], list[str], dict[str, str], dict[str, dict[str, str]]]
 _Hook = TypeVar("_Hook", bound=Callable[..., Any])
 
 CSS_PATH = "assets/skillbook/skillbook.css"
@@ -106,20 +107,18 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.later: Deferred[_Later] | None = None
         self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
         # pages are sanitised in another process as they are converted (see on_nav):
-        # what was sent, in order: (page, the HTML sent, what goes under its title)
+        # what was sent, in order: (page, the HTML sent)
         self.sanitizer: Feed[str, str] | None = None
-        self.sanitizing: list[tuple[Page, str, str]] = []
+        self.sanitizing: list[tuple[Page, str]] = []
         # catalogue pages (src path) -> their entries as HTML, put where the marker is
         self.catalogues: dict[str, Callable[[Href], str]] = {}
         self.catalogue_marker = ""
-        # what goes under a page's title (notice, download) and after its body (relations),
-        # by src path: put into the written page in on_post_page, after search has indexed it;
-        # the page's contents hold these unguessable markers where they go
-        self.under_title: dict[str, str] = {}
-        self.after_body: dict[str, str] = {}
+        # by src path, what goes into the written page in on_post_page, after search has
+        # indexed the page: {marker: HTML}; the page's contents hold the unguessable markers
+        self.placed: dict[str, dict[str, str]] = {}
         token = secrets.token_hex(8)
-        self.title_marker = f"<!-- skillbook-under-title-{token} -->"
-        self.body_marker = f"<!-- skillbook-after-body-{token} -->"
+        self.title_marker = f"<!-- skillbook-under-title-{token} -->"  # notice, download
+        self.body_marker = f"<!-- skillbook-after-body-{token} -->"  # relations
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Note the command. (The hook also makes MkDocs keep this instance across `serve`
@@ -180,7 +179,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             jobs=self._jobs(),
         )
         _log_report(self.analysis)
-        self.under_title, self.after_body = {}, {}
+        self.placed = {}
         self.problems = defaultdict(list)
         for d in self.analysis.report.diagnostics:
             self.problems[d.path].append(d)
@@ -306,19 +305,44 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return extra, [str(problem) for problem in problems_of(bundles)]
 
     def _later_work(self, files: Files, config: MkDocsConfig) -> _Later:
-        """What on_env puts in place: the exports' contents, every relations section and the
-        catalogues' entries."""
+        """What on_env and on_post_page put in place: the exports' contents, and every
+        page's lead, notice, download block, relations and catalogue entries."""
         contents: dict[str, str | bytes] = {}
         problems: list[str] = []
         if self.export_files:
             made, problems = self._exports(config)
             contents = {path: made[path] for path in self.export_files}
-        html: dict[str, str] = {}
-        for src in [*self.skill_pages, *self.pattern_pages, *self.catalogues]:
-            file = self.file_of.get(src)
-            if file is not None and file.page is not None:
-                html[src] = self._page_html(file, files)
-        return contents, problems, html
+        renderer = self._renderer()
+        site_url = config.site_url or None
+        leads: dict[str, str] = {}
+        placed: dict[str, dict[str, str]] = {}
+        for src, file in self.file_of.items():
+            if file.page is None:
+                continue
+            skill, pattern = self.skill_pages.get(src), self.pattern_pages.get(src)
+            lead = (
+                _stated(skill.doc, "description", skill.description)
+                if skill
+                else _stated(pattern.doc, "summary", pattern.summary)
+                if pattern
+                else ""
+            )
+            if lead:
+                leads[src] = renderer.lead(lead)
+            parts: dict[str, str] = {}
+            diagnostics = self.problems.get(self.repo_of.get(src, src))
+            head = renderer.notice(diagnostics) if diagnostics and self.config.notices else ""
+            if skill is not None and self.config.exports:
+                head += renderer.download(skill, site_url)
+            if head:
+                parts[self.title_marker] = head
+            added = self._page_html(file, files)
+            if added:
+                marker = self.catalogue_marker if src in self.catalogues else self.body_marker
+                parts[marker] = added
+            if parts:
+                placed[src] = parts
+        return contents, problems, leads, placed
 
     def _nav(self, files: Files) -> list[Any]:
         assert self.analysis is not None
@@ -442,7 +466,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Send knowledge-base pages to the sanitiser; notices and downloads go under titles.
+        """Send knowledge-base pages to the sanitiser.
 
         The sanitiser removes scripts, event handlers and script URLs from knowledge-base
         pages and the generated ones (their values are escaped already, but a section README,
@@ -450,55 +474,39 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         the HTML every plugin's on_page_content left (this hook runs last; a page another
         plugin changes after it is cleaned as changed) in on_env, before any other plugin's
         on_env and before any page is written; with a second process it cleans each page
-        while MkDocs converts the next. The notice and the download block are HTML made from
+        while MkDocs converts the next. What the plugin adds to a page is HTML made from
         escaped values, added after it.
         """
         if not self.config.enabled:
             return html
-        head = ""
-        if self.analysis is not None and self.env is not None:
-            src = page.file.src_uri
-            repo_path = self.repo_of.get(src, src)
-            renderer = self._renderer()
-            if self.config.notices and self.problems.get(repo_path):
-                head = renderer.notice(self.problems[repo_path])
-            if src in self.skill_pages and self.config.exports:
-                head += renderer.download(self.skill_pages[src], config.site_url or None)
         if self.config.sanitize and (
             page.file.src_uri in self.generated_pages
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
             if self.sanitizer is None:  # on_nav did not run: nothing waits to clean it later
-                return self._under_title(page, sanitize(html), head)
+                return sanitize(html)
             if self.sanitizer.forked:
                 self.sanitizer.send(html)
-            self.sanitizing.append((page, html, head))
-            return html
-        return self._under_title(page, html, head)
-
-    def _under_title(self, page: Page, html: str, block: str) -> str:
-        """Mark the place of `block` under the page's title; on_post_page puts it there."""
-        if not block:
-            return html
-        self.under_title[page.file.src_uri] = block
-        return _after_title(html, self.title_marker)
+            self.sanitizing.append((page, html))
+        return html
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
     @_user_errors
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Put the clean pages, relations, catalogue entries and exports in place.
+        """Put the clean pages, leads and exports in place; mark where the rest goes.
 
-        This runs after every page is converted and before any is written. A skill's
-        patterns and related skills, and a pattern's users, are appended to its sanitised
-        page as HTML made from escaped values, and their headings join the table of
-        contents; a catalogue's entries go where its template put the marker.
+        This runs after every page is converted and before any is written or indexed. A
+        skill's description or a pattern's summary goes under its title, as HTML made from
+        escaped values. The notice, download block, relations and catalogue entries go into
+        the written page (on_post_page) where this leaves markers; the relations' headings
+        join the table of contents.
         """
         if not self.config.enabled or self.analysis is None:
             return env
         later = self.later
         self.later = None
         forked = later is not None and later.forked
-        contents, problems, html = (
+        contents, problems, leads, placed = (
             later.result() if later is not None else self._later_work(files, config)
         )
         log.debug(
@@ -514,39 +522,38 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         # warnings would make `--strict` fail on more than `skillbook check --strict` does
         for problem in problems:
             log.info("%s", problem)
-        for src, added in html.items():
+        for src in {**leads, **placed}:
             file = self.file_of.get(src)
             page = file.page if file is not None else None
-            if page is None or page.content is None or not added:
+            if page is None or page.content is None:
                 continue
-            if src in self.catalogues:  # where the template put the marker, if it did
-                page.content = page.content.replace(self.catalogue_marker, added, 1)
-            else:
-                _extend_toc(page, added)
-                self.after_body[src] = added
+            parts = placed.get(src, {})
+            relations = parts.get(self.body_marker)
+            if relations is not None:
+                _extend_toc(page, relations)
                 page.content += "\n" + self.body_marker
+            under_title = leads.get(src, "") + (
+                self.title_marker if self.title_marker in parts else ""
+            )
+            page.content = _after_title(page.content, under_title)
+            # a catalogue's marker is where its template put it, if it did
+        self.placed = placed
         return env
 
     @event_priority(100)  # first: other plugins' on_post_page see the whole page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Put a page's notice, download block and relations where its markers are.
+        """Put a page's notice, download block, relations or catalogue entries at their markers.
 
-        They are added to the written page, not to its contents: search does not index
-        them (a pattern's title in the relations of every skill that uses it would bury the
-        pattern's own page among the results), and indexing them cost the build more than
-        the rest of the plugin's page work.
+        They are added to the written page, not to its contents, so search does not index
+        them: a pattern's title stood in the relations of every skill that uses it, and
+        every entry of a catalogue repeated a page that search finds by itself.
         """
-        src = page.file.src_uri
-        block = self.under_title.pop(src, None)
-        if block is not None:
-            output = output.replace(self.title_marker, block, 1)
-        block = self.after_body.pop(src, None)
-        if block is not None:
-            output = output.replace(self.body_marker, block, 1)
+        for marker, block in self.placed.pop(page.file.src_uri, {}).items():
+            output = output.replace(marker, block, 1)
         return output
 
     def _put_clean_pages(self) -> None:
-        """Each page to sanitise gets its clean HTML, with its notice or download.
+        """Each page to sanitise gets its clean HTML.
 
         The HTML cleaned in the other process is used if the page still has it; a page
         another plugin changed after this one saw it is cleaned here as it now is.
@@ -554,13 +561,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         sanitizer, self.sanitizer = self.sanitizer, None
         pages, self.sanitizing = self.sanitizing, []
         cleaned = sanitizer.results() if sanitizer is not None and sanitizer.forked else []
-        for index, (page, given, head) in enumerate(pages):
+        for index, (page, given) in enumerate(pages):
             content = page.content or ""
             if index < len(cleaned) and content is given:
-                clean = cleaned[index]
+                page.content = cleaned[index]
             else:
-                clean = sanitize(content)
-            page.content = self._under_title(page, clean, head)
+                page.content = sanitize(content)
 
     def _page_html(self, file: File, files: Files) -> str:
         """The HTML added to a page: a skill's or pattern's relations, a catalogue's entries."""
@@ -725,7 +731,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.problems, self.docs_by_path = {}, {}
         self.src_of, self.repo_of, self.file_of = {}, {}, {}
         self.export_files, self.catalogues = {}, {}
-        self.under_title, self.after_body = {}, {}
+        self.placed = {}
         clear_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -803,6 +809,12 @@ def _extend_toc(page: Page, added_html: str) -> None:
         parent.append(AnchorLink(title, anchor, level))
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(html.unescape(anchor))
+
+
+def _stated(doc: Document, key: str, value: str) -> str:
+    """`value` if the file's frontmatter states it, else "": it was taken from the body."""
+    stated = (doc.frontmatter or {}).get(key)
+    return value if isinstance(stated, str) and stated.strip() else ""
 
 
 def _after_title(html: str, block: str) -> str:

@@ -304,6 +304,10 @@ class Renderer:
             zip_url=(base + zip_name) if base else None,
         )
 
+    def lead(self, text: str) -> str:
+        """A skill's description or a pattern's summary, under its page's title."""
+        return self._render("lead.html.j2", text=text)
+
     def unloaded(self, doc: Document, title: str) -> str:
         """The page of a file that could not be loaded (unreadable, or over the size limit)."""
         reasons = "; ".join(d.message for d in doc.diagnostics) or "cannot be read"
