@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from skillbook import parallel
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
@@ -140,3 +142,18 @@ def search_site(tab: Page, query: str, result: str = ".md-search-result__item") 
             continue
     found.wait_for(timeout=5_000)
     return found
+
+
+@pytest.fixture
+def fork_despite_earlier_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forking is allowed whatever threads earlier tests left running.
+
+    Those threads (a browser driver, a static server) do not touch what a child does; the
+    refusal to fork with a thread running is still checked with a thread this test starts.
+    """
+    before = threading.active_count()
+    monkeypatch.setattr(
+        parallel,
+        "can_fork",
+        lambda: sys.platform.startswith("linux") and threading.active_count() <= before,
+    )

@@ -415,8 +415,10 @@ def test_raw_copies_that_fail_are_listed(tmp_path: Path) -> None:
     assert len(failures) == 1 and str(blocker / "x/index.md") in failures[0]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # written by a thread, or by the second process
+@pytest.mark.usefixtures("fork_despite_earlier_threads")
 def test_a_raw_copy_that_cannot_be_written_is_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, jobs: str
 ) -> None:
     from mkdocs.commands.build import build as mkdocs_build_in_process
     from mkdocs.config import load_config
@@ -430,10 +432,12 @@ def test_a_raw_copy_that_cannot_be_written_is_an_error(
         failures.append(f"{copies[0][1]}: No space left on device")
 
     monkeypatch.setattr(plugin_module, "_copy_files", one_fails)
-    root = write_tree(tmp_path, GOOD)
+    root = write_tree(tmp_path, _good_with_option(f"jobs: {jobs}"))
     config = load_config(str(root / "mkdocs.yml"))
-    with caplog.at_level("ERROR", logger="mkdocs"):
+    with caplog.at_level("DEBUG", logger="mkdocs"):
         mkdocs_build_in_process(config)
+    where = "in a second process" if jobs == "2" else "in this process"
+    assert f"exports, relations and catalogues made {where}" in caplog.text
     assert "raw Markdown copy not written" in caplog.text
     assert "No space left on device" in caplog.text
     assert (root / "site/patterns/backoff/index.md").is_file()  # the others were written

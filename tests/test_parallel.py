@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -43,21 +42,6 @@ def _same(one: Analysis, other: Analysis) -> None:
     assert one.kb.patterns == other.kb.patterns
     assert one.kb.intros == other.kb.intros
     assert one.kb.files_read == other.kb.files_read
-
-
-@pytest.fixture
-def fork_despite_earlier_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forking is allowed whatever threads earlier tests left running.
-
-    Those threads (a browser driver, a static server) do not touch what a child does; the
-    refusal to fork with a thread running is still checked with a thread this test starts.
-    """
-    before = threading.active_count()
-    monkeypatch.setattr(
-        parallel,
-        "can_fork",
-        lambda: sys.platform.startswith("linux") and threading.active_count() <= before,
-    )
 
 
 @pytest.fixture

@@ -44,10 +44,13 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 # what is made beside the page conversion: export contents (path -> content), the problems
-# bundling met, and by page (src path) its lead (a skill's description or a pattern's
-# summary, under the title) and what goes into the written page ({marker: HTML}: notice and
-# download block under the title, relations after the body, a catalogue's entries)
-_Later = tuple[dict[str, str | bytes], list[str], dict[str, str], dict[str, dict[str, str]]]
+# bundling met, by page (src path) its lead (a skill's description or a pattern's summary,
+# under the title) and what goes into the written page ({marker: HTML}: notice and download
+# block under the title, relations after the body, a catalogue's entries), and the raw
+# Markdown copies that could not be written
+_Later = tuple[
+    dict[str, str | bytes], list[str], dict[str, str], dict[str, dict[str, str]], list[str]
+]
 _Hook = TypeVar("_Hook", bound=Callable[..., Any])
 
 CSS_PATH = "assets/skillbook/skillbook.css"
@@ -304,9 +307,15 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             extra[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
         return extra, [str(problem) for problem in problems_of(bundles)]
 
-    def _later_work(self, files: Files, config: MkDocsConfig) -> _Later:
+    def _later_work(
+        self, files: Files, config: MkDocsConfig, copies: list[tuple[Path, Path]]
+    ) -> _Later:
         """What on_env and on_post_page put in place: the exports' contents, and every
-        page's lead, notice, download block, relations and catalogue entries."""
+        page's lead, notice, download block, relations and catalogue entries; `copies` made
+        on the way."""
+        copy_failures: list[str] = []
+        if copies:
+            _copy_files(copies, copy_failures)
         contents: dict[str, str | bytes] = {}
         problems: list[str] = []
         if self.export_files:
@@ -342,7 +351,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 parts[marker] = added
             if parts:
                 placed[src] = parts
-        return contents, problems, leads, placed
+        return contents, problems, leads, placed, copy_failures
 
     def _nav(self, files: Files) -> list[Any]:
         assert self.analysis is not None
@@ -400,20 +409,27 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Start the work done beside the page conversion.
 
-        The exports, relations and catalogue entries depend on nothing the conversion does,
-        so a forked process makes them while MkDocs converts the pages, and a second one
-        sanitises each page as it is converted. Where forking is not safe (as under `mkdocs
-        serve`) the first is done in on_env and the pages are sanitised one by one. The raw
-        Markdown copies start here too, after the forks.
+        The exports, relations, catalogue entries and raw Markdown copies depend on nothing
+        the conversion does, so a forked process makes them while MkDocs converts the pages,
+        and a second one sanitises each page as it is converted. Where forking is not safe
+        (as under `mkdocs serve`) the first is done in on_env, but for the copies, which a
+        thread writes, and the pages are sanitised one by one.
         """
         if not self.config.enabled or self.analysis is None:
             return nav
         self._stop_later()
+        self._finish_raw_copies(report=False)  # a build that stopped early may have left one
         fork = self._jobs() > 1
-        self.later = Deferred(lambda: self._later_work(files, config), fork=fork)
+        copies = self._raw_copies(config)
+        self.later = Deferred(
+            # the copies are made with the rest, unless the thread below writes them
+            lambda: self._later_work(files, config, copies if self.raw_copies is None else []),
+            fork=fork,
+        )
+        if not self.later.forked:
+            self._start_raw_copies(copies)
         if self.config.sanitize:
             self.sanitizer = Feed(sanitize, fork=fork)
-        self._start_raw_copies(config)
         return nav
 
     @_user_errors
@@ -506,9 +522,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         later = self.later
         self.later = None
         forked = later is not None and later.forked
-        contents, problems, leads, placed = (
-            later.result() if later is not None else self._later_work(files, config)
+        contents, problems, leads, placed, copy_failures = (
+            later.result() if later is not None else self._later_work(files, config, [])
         )
+        for failure in copy_failures:
+            log.error("raw Markdown copy not written: %s", failure)
         log.debug(
             "exports, relations and catalogues made %s",
             "in a second process" if forked else "in this process",
@@ -675,16 +693,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         blob = edit.replace("/edit/", "/blob/", 1).rstrip("/") + "/"
         return _normalise_url(urljoin(blob, posixpath.relpath(path, self.docs_rel)))
 
-    def _start_raw_copies(self, config: MkDocsConfig) -> None:
-        """Start publishing each skill's and pattern's raw Markdown beside its page.
-
-        The copies are written by a thread while MkDocs converts and writes the pages: writing
-        thousands of small files waits on the disk, not the processor. `on_post_build` waits
-        for it and reports what could not be written.
-        """
-        self._finish_raw_copies(report=False)  # a build that stopped early may have left one
+    def _raw_copies(self, config: MkDocsConfig) -> list[tuple[Path, Path]]:
+        """Each skill's and pattern's raw Markdown and where it is published: beside its
+        page (with `exports`)."""
         if self.analysis is None or not self.config.exports:
-            return
+            return []
         kb = self.analysis.kb
         copies: list[tuple[Path, Path]] = []
         for path in [s.path for s in kb.skills] + [p.path for p in kb.patterns]:
@@ -693,6 +706,18 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             if url is None or doc is None or not doc.loaded:  # not loaded: KB101 / KB106
                 continue
             copies.append((self.root / path, Path(config.site_dir) / url / RAW_NAME))
+        return copies
+
+    def _start_raw_copies(self, copies: list[tuple[Path, Path]]) -> None:
+        """Start a thread writing `copies` while MkDocs converts and writes the pages.
+
+        Writing thousands of small files waits on the disk, not the processor (though the
+        thread takes its turns at the interpreter: with a second process at hand, that
+        process writes them). `on_post_build` waits for it and reports what could not be
+        written.
+        """
+        if not copies:
+            return
         failures: list[str] = []
         thread = threading.Thread(
             target=_copy_files, args=(copies, failures), name="skillbook-raw-copies", daemon=True
