@@ -9,7 +9,6 @@ import posixpath
 import re
 import secrets
 import shutil
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -103,7 +102,6 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.docs_abs = ""
         # src paths of the catalogues, status and journal, to the section README shown in them
         self.generated_pages: dict[str, str | None] = {}
-        self.raw_copies: tuple[threading.Thread, list[str]] | None = None  # running, failures
         self.permalink: str | None = None
         self.command: str | None = None  # from on_startup: "build", "gh-deploy" or "serve"
         # made beside the page conversion (see on_nav): exports, relations, catalogue entries
@@ -412,22 +410,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         The exports, relations, catalogue entries and raw Markdown copies depend on nothing
         the conversion does, so a forked process makes them while MkDocs converts the pages,
         and a second one sanitises each page as it is converted. Where forking is not safe
-        (as under `mkdocs serve`) the first is done in on_env, but for the copies, which a
-        thread writes, and the pages are sanitised one by one.
+        (as under `mkdocs serve`) the first is done in on_env and the pages are sanitised
+        one by one. (A thread writing the copies beside the conversion cost more than it
+        saved: it waits for its turns at the interpreter, and the conversion gives them up.)
         """
         if not self.config.enabled or self.analysis is None:
             return nav
         self._stop_later()
-        self._finish_raw_copies(report=False)  # a build that stopped early may have left one
         fork = self._jobs() > 1
         copies = self._raw_copies(config)
-        self.later = Deferred(
-            # the copies are made with the rest, unless the thread below writes them
-            lambda: self._later_work(files, config, copies if self.raw_copies is None else []),
-            fork=fork,
-        )
-        if not self.later.forked:
-            self._start_raw_copies(copies)
+        self.later = Deferred(lambda: self._later_work(files, config, copies), fork=fork)
         if self.config.sanitize:
             self.sanitizer = Feed(sanitize, fork=fork)
         return nav
@@ -708,37 +700,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             copies.append((self.root / path, Path(config.site_dir) / url / RAW_NAME))
         return copies
 
-    def _start_raw_copies(self, copies: list[tuple[Path, Path]]) -> None:
-        """Start a thread writing `copies` while MkDocs converts and writes the pages.
-
-        Writing thousands of small files waits on the disk, not the processor (though the
-        thread takes its turns at the interpreter: with a second process at hand, that
-        process writes them). `on_post_build` waits for it and reports what could not be
-        written.
-        """
-        if not copies:
-            return
-        failures: list[str] = []
-        thread = threading.Thread(
-            target=_copy_files, args=(copies, failures), name="skillbook-raw-copies", daemon=True
-        )
-        self.raw_copies = (thread, failures)
-        thread.start()
-
-    def _finish_raw_copies(self, *, report: bool) -> None:
-        if self.raw_copies is None:
-            return
-        thread, failures = self.raw_copies
-        self.raw_copies = None
-        thread.join()
-        if report:
-            for failure in failures:
-                log.error("raw Markdown copy not written: %s", failure)
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Wait for the raw Markdown copies (see `_start_raw_copies`); after a one-off build,
-        let go of what the plugin holds."""
-        self._finish_raw_copies(report=True)
+        """After a one-off build, let go of what the plugin holds."""
         if self.command in ("build", "gh-deploy"):
             self._release()
 
@@ -760,10 +723,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         clear_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop the work beside the build; let the copy thread finish before anything cleans
-        the site folder again."""
+        """Stop the work beside the build."""
         self._stop_later()
-        self._finish_raw_copies(report=False)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
