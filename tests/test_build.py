@@ -470,6 +470,7 @@ def test_a_second_process_builds_the_same_site(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         where = "in this process" if jobs == "1" else "in a second process"
         assert f"exports, relations and catalogues made {where}" in done.stderr
+        assert ("read ahead by a second process: 4 files" in done.stderr) == (jobs == "2")
         sites[jobs] = _site_files(root)
     one, two = sites["1"], sites["2"]
     assert one.keys() == two.keys()

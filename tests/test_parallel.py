@@ -12,7 +12,10 @@ import pytest
 
 from skillbook import loader, parallel
 from skillbook.cli import main
+from skillbook.model import Layout
 from skillbook.pipeline import Analysis, analyse
+
+from .conftest import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -387,3 +390,59 @@ def test_a_cache_is_filled_by_a_parallel_read(
     again = analyse(root, check_elixir=False, jobs=2, cache=cache)
     assert seen == ["patterns/p3.md"]  # the rest came from the cache
     assert next(p for p in again.kb.patterns if p.path == "patterns/p3.md").summary == "Changed."
+
+
+@forking
+def test_a_read_ahead_is_taken_by_the_load(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(8))
+    sequential = analyse(root, check_elixir=False, jobs=1)
+    ahead = loader.ReadAhead(root, Layout())
+    assert ahead.forked and len(ahead.paths) == sequential.kb.files_read  # few files: all
+    cache = loader.DocumentCache()
+    seen = _counting(monkeypatch)
+    _same(analyse(root, check_elixir=False, cache=cache, ahead=ahead), sequential)
+    assert seen == []  # every file came from the child
+    _same(analyse(root, check_elixir=False, jobs=1, cache=cache), sequential)
+    assert seen == [] and cache.hits == sequential.kb.files_read  # and went into the cache
+
+
+@forking
+def test_a_read_ahead_shares_a_large_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        f"patterns/p{i:04d}.md": f"---\ntitle: P{i}\nsummary: S.\n---\n# P{i}\n"
+        for i in range(1200)
+    }
+    root = write_tree(tmp_path, files)
+    ahead = loader.ReadAhead(root, Layout())
+    assert len(ahead.paths) == 900 and "patterns/p1199.md" in ahead.paths  # the last 3/4
+    seen = _counting(monkeypatch)
+    kb = loader.load(root, ahead=ahead)
+    assert len(kb.patterns) == 1200 and kb.patterns[1199].title == "P1199"
+    assert sorted(seen) == [f"patterns/p{i:04d}.md" for i in range(300)]  # the rest, here
+
+
+@forking
+def test_what_changed_since_the_read_ahead_is_read_again(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(8))
+    ahead = loader.ReadAhead(root, Layout())
+    taken = ahead.take()
+    stale = {path: ((0, 0), doc) for path, (_, doc) in taken.items()}  # as if all had changed
+    monkeypatch.setattr(ahead, "take", lambda: stale | {"patterns/p3.md": taken["patterns/p3.md"]})
+    seen = _counting(monkeypatch)
+    loader.load(root, ahead=ahead)
+    assert "patterns/p3.md" not in seen and sorted(seen) == sorted(set(taken) - {"patterns/p3.md"})
+
+
+def test_without_a_fork_the_read_ahead_is_read_by_the_load(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_kb(_messy(8))
+    sequential = analyse(root, check_elixir=False, jobs=1)
+    with _another_thread():
+        ahead = loader.ReadAhead(root, Layout())
+    assert not ahead.forked
+    _same(analyse(root, check_elixir=False, ahead=ahead), sequential)

@@ -121,12 +121,17 @@ def read_documents(
     cache: DocumentCache | None = None,
     max_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int = 1,
+    ahead: ReadAhead | None = None,
 ) -> list[Document]:
     """`read_document` for each (path, missing-frontmatter severity), in order.
 
     With `jobs` above 1, a large set of files to read is shared out over forked processes;
     with a cache, only the files it does not hold are read, and what is read goes into it.
+    With `ahead`, the files it reads are taken from it (if unchanged since) and the others
+    are read here meanwhile.
     """
+    if ahead is not None and cache is None:
+        cache = DocumentCache()  # the stamps tell whether what `ahead` read is still current
 
     def work(share: Sequence[tuple[str, Severity | None]]) -> list[Document]:
         return [
@@ -152,13 +157,72 @@ def read_documents(
             missed.append((len(docs), stamp))
             cached = _unreadable(path, ())  # a place, filled below
         docs.append(cached)
-    read = parallel.map_shares(
-        work, [wanted[i] for i, _ in missed], jobs, encode=_plain, decode=_document
-    )
+    if ahead is not None:  # it reads its share on the other core: read the rest here
+        ours = [(i, stamp) for i, stamp in missed if wanted[i][0] not in ahead.paths]
+        theirs = [(i, stamp) for i, stamp in missed if wanted[i][0] in ahead.paths]
+        read = work([wanted[i] for i, _ in ours])
+        taken = ahead.take()
+        for index, stamp in theirs:
+            got = taken.get(wanted[index][0])
+            if got is not None and got[0] == stamp:
+                read.append(got[1])
+            else:  # changed since, or the child could not stat it: read it now
+                read.extend(work([wanted[index]]))
+        missed = ours + theirs
+    else:
+        read = parallel.map_shares(
+            work, [wanted[i] for i, _ in missed], jobs, encode=_plain, decode=_document
+        )
     for (index, stamp), doc in zip(missed, read, strict=True):
         docs[index] = doc
         cache.put(doc.path, stamp, doc)
     return docs
+
+
+class ReadAhead:
+    """Knowledge-base files read in a forked child while the caller goes on.
+
+    Made before the knowledge base is loaded (the MkDocs plugin makes one when the build
+    starts, while MkDocs sets itself up); `load(..., ahead=...)` takes what it read where
+    the file is unchanged since, and reads the other files meanwhile. The child reads the
+    last `share` of the files, all of them if they are fewer than `parallel.MIN_ITEMS` (it
+    has read those by the time the loader needs them). Where forking is not safe (see
+    `parallel.can_fork`), or the child fails, `take` reads its files in this process.
+    """
+
+    def __init__(self, root: Path, layout: Layout, *, share: float = 3 / 4) -> None:
+        wanted = _plan(root, layout)[0]
+        if len(wanted) < parallel.MIN_ITEMS:
+            share = 1.0
+        theirs = wanted[len(wanted) - int(len(wanted) * share) :]
+        self.paths = frozenset(path for path, _ in theirs)
+        max_size = layout.max_file_size
+
+        def work() -> list[tuple[str, tuple[int, int], tuple[Any, ...]]]:
+            read = []
+            for path, missing in theirs:
+                try:
+                    stat = os.stat(os.path.join(root, path))
+                except OSError:  # read (and reported) by the loader
+                    continue
+                doc = read_document(root, path, missing_frontmatter=missing, max_size=max_size)
+                read.append((path, (stat.st_mtime_ns, stat.st_size), _plain(doc)))
+            return read
+
+        self._child = parallel.Deferred(work)
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child is reading (until `take` collects it)."""
+        return self._child.forked
+
+    def take(self) -> dict[str, tuple[tuple[int, int], Document]]:
+        """What was read: path -> (mtime and size when read, document)."""
+        return {path: (stamp, _document(plain)) for path, stamp, plain in self._child.result()}
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs."""
+        self._child.cancel()
 
 
 def _plain(doc: Document) -> tuple[Any, ...]:
@@ -470,21 +534,15 @@ class _Walker:
                 yield prefix + entry.name
 
 
-def load(
-    root: Path | str,
-    layout: Layout | None = None,
-    *,
-    cache: DocumentCache | None = None,
-    jobs: int = 1,
-) -> KnowledgeBase:
-    """Load the knowledge base under `root`, reading files in up to `jobs` processes."""
-    root = Path(root)
-    layout = layout or Layout()
+_Wanted = list[tuple[str, Severity | None]]  # (path, severity of missing frontmatter)
+
+
+def _plan(
+    root: Path, layout: Layout
+) -> tuple[_Wanted, list[tuple[str, str]], list[Diagnostic], list[str]]:
+    """Walk the knowledge base: the files to read, what each is (kind, folder / pattern id /
+    intro's section), the problems of the walk, and the other files (assets)."""
     problems: list[Diagnostic] = []
-    skills: list[Skill] = []
-    patterns: list[Pattern] = []
-    sessions: list[Session] = []
-    intros: dict[str, Document] = {}
     assets: list[str] = []
     # the walk lists what to read; the files are read afterwards, all at once
     wanted: list[tuple[str, Severity | None]] = []
@@ -585,7 +643,29 @@ def load(
                     )
                 )
 
-    docs = read_documents(root, wanted, cache=cache, max_size=layout.max_file_size, jobs=jobs)
+    return wanted, entries, problems, assets
+
+
+def load(
+    root: Path | str,
+    layout: Layout | None = None,
+    *,
+    cache: DocumentCache | None = None,
+    jobs: int = 1,
+    ahead: ReadAhead | None = None,
+) -> KnowledgeBase:
+    """Load the knowledge base under `root`, reading files in up to `jobs` processes (or
+    taking what `ahead` read, where the file is unchanged)."""
+    root = Path(root)
+    layout = layout or Layout()
+    wanted, entries, problems, assets = _plan(root, layout)
+    skills: list[Skill] = []
+    patterns: list[Pattern] = []
+    sessions: list[Session] = []
+    intros: dict[str, Document] = {}
+    docs = read_documents(
+        root, wanted, cache=cache, max_size=layout.max_file_size, jobs=jobs, ahead=ahead
+    )
     for (kind, name), doc in zip(entries, docs, strict=True):
         if kind == "skill":
             skills.append(_skill(doc, name))

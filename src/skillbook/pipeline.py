@@ -9,7 +9,7 @@ from pathlib import Path
 from skillbook import elixir
 from skillbook.checks import Relations, relations, run_checks
 from skillbook.diagnostics import Report
-from skillbook.loader import DocumentCache, load
+from skillbook.loader import DocumentCache, ReadAhead, load
 from skillbook.model import KnowledgeBase, Layout
 from skillbook.status import Status
 
@@ -32,17 +32,19 @@ def analyse(
     cache: DocumentCache | None = None,
     check_elixir: bool = True,
     jobs: int = 1,
+    ahead: ReadAhead | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
-    `jobs` above 1 lets a large knowledge base be read in that many processes.
+    `jobs` above 1 lets a large knowledge base be read in that many processes; `ahead` is
+    a read started earlier (see `ReadAhead`).
     """
     # The run allocates many small objects and no cycles; the cyclic collector would walk
     # them again and again (a third of the run on 10,000 files), so it waits until the end.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        kb = load(root, layout, cache=cache, jobs=jobs)
+        kb = load(root, layout, cache=cache, jobs=jobs, ahead=ahead)
         if check_elixir:
             result = elixir.check_elixir(kb.documents())
         else:

@@ -20,12 +20,19 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink
 
+from skillbook import parallel
 from skillbook.config import SkillbookConfig
 from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.html_policy import sanitize
-from skillbook.loader import DocumentCache, clear_caches, first_heading, read_document
+from skillbook.loader import (
+    DocumentCache,
+    ReadAhead,
+    clear_caches,
+    first_heading,
+    read_document,
+)
 from skillbook.model import Document, Layout, Pattern, Session, Skill
 from skillbook.parallel import Deferred, Feed, cores
 from skillbook.pipeline import Analysis, analyse
@@ -104,6 +111,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.generated_pages: dict[str, str | None] = {}
         self.permalink: str | None = None
         self.command: str | None = None  # from on_startup: "build", "gh-deploy" or "serve"
+        # the knowledge base's files read while MkDocs sets up the build (see on_config)
+        self.ahead: ReadAhead | None = None
         # made beside the page conversion (see on_nav): exports, relations, catalogue entries
         self.later: Deferred[_Later] | None = None
         self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
@@ -163,7 +172,17 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                         new,
                     )
         self.env = environment(Path(templates) if templates else None)
+        self._stop_ahead()
+        if self._jobs() > 1 and parallel.can_fork():
+            # a child starts reading the knowledge base while MkDocs sets up the build
+            # (theme, files); on_files reads the rest meanwhile and takes what it read
+            self.ahead = ReadAhead(self.root, self.layout)
         return config
+
+    def _stop_ahead(self) -> None:
+        if self.ahead is not None:
+            self.ahead.cancel()
+            self.ahead = None
 
     # priority: run before plugins that read the file list (search, tags, blog): -> 50
     @event_priority(50)
@@ -172,12 +191,16 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """Load and check the knowledge base, log every diagnostic, add its pages."""
         if not self.config.enabled:
             return files
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None and ahead.forked:
+            log.debug("knowledge base read ahead by a second process: %d files", len(ahead.paths))
         self.analysis = analyse(
             self.root,
             self.layout,
             cache=self.cache,
             check_elixir=self.config.elixir_check,
             jobs=self._jobs(),
+            ahead=ahead,
         )
         _log_report(self.analysis)
         self.placed = {}
@@ -724,6 +747,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the work beside the build."""
+        self._stop_ahead()
         self._stop_later()
 
     def on_serve(
