@@ -538,7 +538,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.later = None
         forked = later is not None and later.forked
         contents, problems, leads, placed, copy_failures = (
-            later.result() if later is not None else self._later_work(files, config, [])
+            later.result()
+            if later is not None
+            else self._later_work(files, config, self._raw_copies(config))
         )
         for failure in copy_failures:
             log.error("raw Markdown copy not written: %s", failure)
