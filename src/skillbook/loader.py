@@ -78,6 +78,17 @@ class DocumentCache:
         self._docs[path] = _Cached(stamp, doc)
 
 
+def _stamp(full: str) -> tuple[int, int]:
+    """A file's modification time (ns) and size: what tells a cached parse is current.
+    Raises OSError."""
+    stat = os.stat(full)
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _cannot_stat(path: str, exc: OSError) -> Document:
+    return _unreadable(path, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+
+
 def _is_hidden(name: str) -> bool:
     return name.startswith((".", "_"))
 
@@ -95,10 +106,9 @@ def read_document(
     stamp = (0, 0)
     if cache is not None:  # the stamp is only needed to reuse a parse between rebuilds
         try:
-            stat = os.stat(full)
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            stamp = _stamp(full)
         except OSError as exc:
-            return _unreadable(path, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+            return _cannot_stat(path, exc)
         cached = cache.get(path, stamp)
         if cached is not None:
             return cached
@@ -145,13 +155,10 @@ def read_documents(
     missed: list[tuple[int, tuple[int, int]]] = []  # (index in docs, stamp) of what to read
     for path, _ in wanted:
         try:
-            stat = os.stat(os.path.join(root, path))
+            stamp = _stamp(os.path.join(root, path))
         except OSError as exc:
-            docs.append(
-                _unreadable(path, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
-            )
+            docs.append(_cannot_stat(path, exc))
             continue
-        stamp = (stat.st_mtime_ns, stat.st_size)
         cached = cache.get(path, stamp)
         if cached is None:
             missed.append((len(docs), stamp))
@@ -202,11 +209,11 @@ class ReadAhead:
             read = []
             for path, missing in theirs:
                 try:
-                    stat = os.stat(os.path.join(root, path))
+                    stamp = _stamp(os.path.join(root, path))
                 except OSError:  # read (and reported) by the loader
                     continue
                 doc = read_document(root, path, missing_frontmatter=missing, max_size=max_size)
-                read.append((path, (stat.st_mtime_ns, stat.st_size), _plain(doc)))
+                read.append((path, stamp, _plain(doc)))
             return read
 
         self._child = parallel.Deferred(work)
