@@ -328,15 +328,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             extra[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
         return extra, [str(problem) for problem in problems_of(bundles)]
 
-    def _later_work(
-        self, files: Files, config: MkDocsConfig, copies: list[tuple[Path, Path]]
-    ) -> _Later:
+    def _later_work(self, files: Files, config: MkDocsConfig) -> _Later:
         """What on_env and on_post_page put in place: the exports' contents, and every
-        page's lead, notice, download block, relations and catalogue entries; `copies` made
-        on the way."""
+        page's lead, notice, download block, relations and catalogue entries; the raw
+        Markdown copies are made on the way."""
         copy_failures: list[str] = []
-        if copies:
-            _copy_files(copies, copy_failures)
+        _copy_files(self._raw_copies(config), copy_failures)
         contents: dict[str, str | bytes] = {}
         problems: list[str] = []
         if self.export_files:
@@ -441,8 +438,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             return nav
         self._stop_later()
         fork = self._jobs() > 1
-        copies = self._raw_copies(config)
-        self.later = Deferred(lambda: self._later_work(files, config, copies), fork=fork)
+        self.later = Deferred(lambda: self._later_work(files, config), fork=fork)
         if self.config.sanitize:
             self.sanitizer = Feed(sanitize, fork=fork)
         return nav
@@ -538,9 +534,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.later = None
         forked = later is not None and later.forked
         contents, problems, leads, placed, copy_failures = (
-            later.result()
-            if later is not None
-            else self._later_work(files, config, self._raw_copies(config))
+            later.result() if later is not None else self._later_work(files, config)
         )
         for failure in copy_failures:
             log.error("raw Markdown copy not written: %s", failure)
