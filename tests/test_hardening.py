@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from skillbook.analysis import Analysis
 from skillbook.diagnostics import Diagnostic
 from skillbook.frontmatter import MAX_DEPTH, parse_yaml, split
-from skillbook.markdown_scan import anchors_of, headings_in, links_in, scan
-from skillbook.pipeline import Analysis, analyse
+from skillbook.headings import anchors_of, headings_in
+from skillbook.markdown_scan import links_in, scan
+from skillbook.pipeline import analyse
 
 from .conftest import mkdocs_build, write_tree
 

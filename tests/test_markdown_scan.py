@@ -5,7 +5,8 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from skillbook.markdown_scan import anchors_of, headings_in, links_in, scan
+from skillbook.headings import anchors_of, headings_in
+from skillbook.markdown_scan import links_in, scan
 
 HEADINGS = [
     "Plain title",

@@ -1,4 +1,5 @@
-"""Reading a knowledge base in several processes gives exactly what one process gives."""
+"""`skillbook check` reading a knowledge base in several processes gives exactly what one
+process gives."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from skillbook import loader, parallel
+from skillbook import documents, parallel
+from skillbook.analysis import Analysis
 from skillbook.cli import main
-from skillbook.model import Layout
-from skillbook.pipeline import Analysis, analyse
-
-from .conftest import write_tree
+from skillbook.documents import DocumentCache, ReadFiles
+from skillbook.loader import load
+from skillbook.pipeline import analyse
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,15 @@ def _messy(count: int) -> dict[str, str | bytes]:
     files["patterns/broken.md"] = b"---\ntitle: [unclosed\n---\n\xff\xfe bytes\n"
     files["patterns/plain.md"] = "# No frontmatter\n\nText.\n"
     return files
+
+
+def _reader(root: Path, jobs: int) -> ReadFiles:
+    """What `skillbook check --jobs <jobs>` reads with."""
+    return parallel.reader(root, DEFAULT_MAX_FILE_SIZE, jobs)
+
+
+def _analyse(root: Path, jobs: int, cache: DocumentCache | None = None) -> Analysis:
+    return analyse(root, check_elixir=False, cache=cache, read=_reader(root, jobs))
 
 
 def _same(one: Analysis, other: Analysis) -> None:
@@ -69,13 +80,13 @@ def _another_thread() -> Iterator[None]:
 
 def _before_each_read(monkeypatch: pytest.MonkeyPatch, hook: Callable[[str], None]) -> None:
     """Call `hook(path)` before every file the loader reads, in whichever process reads it."""
-    real = loader.read_document
+    real = documents.read_document
 
     def read(root: Path, path: str, **kwargs: object) -> object:
         hook(path)
         return real(root, path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader, "read_document", read)
+    monkeypatch.setattr(documents, "read_document", read)
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -91,16 +102,16 @@ def test_parallel_result_equals_sequential(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], jobs: int
 ) -> None:
     root = make_kb(_messy(12))
-    sequential = analyse(root, check_elixir=False, jobs=1)
+    sequential = analyse(root, check_elixir=False)
     assert {d.code for d in sequential.report.diagnostics} >= {"KB101", "KB102", "KB103", "KB301"}
-    _same(analyse(root, check_elixir=False, jobs=jobs), sequential)
+    _same(_analyse(root, jobs), sequential)
 
 
 @pytest.mark.usefixtures("few_items")
 def test_the_repository_reads_the_same_in_parallel() -> None:
     _same(
-        analyse(ROOT, check_elixir=False, jobs=2),
-        analyse(ROOT, check_elixir=False, jobs=1),
+        _analyse(ROOT, 2),
+        analyse(ROOT, check_elixir=False),
     )
 
 
@@ -110,7 +121,7 @@ def test_work_is_shared_out(
 ) -> None:
     root = make_kb(_messy(10))
     seen = _counting(monkeypatch)
-    kb = loader.load(root, jobs=2)
+    kb = load(root, read=_reader(root, 2))
     assert 0 < len(seen) < kb.files_read  # the parent read its share, a child the rest
     assert len(kb.skills) == 11 and len(kb.patterns) == 12
 
@@ -120,7 +131,7 @@ def test_a_failing_worker_is_redone_in_the_parent(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_kb(_messy(10))
-    sequential = analyse(root, check_elixir=False, jobs=1)
+    sequential = analyse(root, check_elixir=False)
     parent = os.getpid()
     read_here: list[str] = []
 
@@ -130,7 +141,7 @@ def test_a_failing_worker_is_redone_in_the_parent(
         read_here.append(path)
 
     _before_each_read(monkeypatch, fail_in_children)
-    redone = analyse(root, check_elixir=False, jobs=2)
+    redone = _analyse(root, 2)
     _same(redone, sequential)
     assert len(read_here) == redone.kb.files_read  # the failed share was read here after all
 
@@ -140,13 +151,13 @@ def test_a_refused_fork_leaves_the_share_to_the_parent(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_kb(_messy(6))
-    sequential = analyse(root, check_elixir=False, jobs=1)
+    sequential = analyse(root, check_elixir=False)
 
     def no_more_processes() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", no_more_processes)
-    _same(analyse(root, check_elixir=False, jobs=3), sequential)
+    _same(_analyse(root, 3), sequential)
 
 
 @pytest.mark.usefixtures("few_items")
@@ -156,7 +167,7 @@ def test_no_fork_while_another_thread_runs(
     root = make_kb(_messy(5))
     seen = _counting(monkeypatch)
     with _another_thread():
-        kb = loader.load(root, jobs=2)
+        kb = load(root, read=_reader(root, 2))
     assert len(seen) == kb.files_read  # everything read here: a fork could copy held locks
 
 
@@ -174,7 +185,7 @@ def test_no_more_processes_than_shares_of_min_share(
         return real_fork(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_fork", counted)
-    kb = loader.load(root, jobs=64)
+    kb = load(root, read=_reader(root, 64))
     assert len(forks) == 1  # 23 // 10: two processes, the parent and one child
     assert len(kb.patterns) == 12
 
@@ -184,7 +195,7 @@ def test_small_sets_stay_in_one_process(
 ) -> None:
     root = make_kb(_messy(5))
     seen = _counting(monkeypatch)
-    kb = loader.load(root, jobs=4)
+    kb = load(root, read=_reader(root, 4))
     assert kb.files_read < parallel.MIN_ITEMS and len(seen) == kb.files_read
 
 
@@ -231,218 +242,18 @@ def test_cli_check_with_jobs(
     assert outputs[0] == outputs[1] and outputs[0][0] == 1
 
 
-# Deferred: one piece of work done in a child while the caller goes on
-
-forking = pytest.mark.usefixtures("fork_despite_earlier_threads")
-
-
-def _where_and_what(parent: int) -> tuple[bool, dict[str, bytes]]:
-    return os.getpid() != parent, {"a.zip": b"\x00\x01" * 1000, "b.txt": "é".encode()}
-
-
-@forking
-def test_deferred_work_is_done_in_a_child() -> None:
-    parent = os.getpid()
-    later = parallel.Deferred(lambda: _where_and_what(parent))
-    assert later.forked
-    in_child, value = later.result()
-    assert in_child and value == _where_and_what(parent)[1]
-    assert later.result() is later.result()  # collected once
-
-
-@forking
-def test_deferred_work_without_fork_is_done_by_result() -> None:
-    parent = os.getpid()
-    later = parallel.Deferred(lambda: _where_and_what(parent), fork=False)
-    assert not later.forked
-    assert later.result() == (False, _where_and_what(parent)[1])
-
-
-@forking
-def test_a_failing_deferred_child_is_redone_here() -> None:
-    parent = os.getpid()
-
-    def work() -> str:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return "made here"
-
-    later = parallel.Deferred(work)
-    assert later.forked
-    assert later.result() == "made here"
-
-
-@forking
-def test_a_deferred_error_here_is_raised() -> None:
-    def work() -> str:
-        raise ValueError("a broken template")
-
-    later = parallel.Deferred(work)
-    with pytest.raises(ValueError, match="a broken template"):
-        later.result()
-
-
-@forking
-def test_a_deferred_child_is_stopped_by_cancel() -> None:
-    stop = threading.Event()
-    later = parallel.Deferred(lambda: stop.wait(60))  # the child would wait a minute
-    assert later.forked
-    pid = later._child[0]  # type: ignore[index]
-    later.cancel()
-    assert not later.forked
-    with pytest.raises(ChildProcessError):  # stopped and reaped: no such child any more
-        os.waitpid(pid, os.WNOHANG)
-
-
-@forking
-def test_no_deferred_fork_while_another_thread_runs() -> None:
-    with _another_thread():
-        later = parallel.Deferred(lambda: os.getpid())
-        assert not later.forked
-        assert later.result() == os.getpid()
-
-
-# Feed: items worked on in a child as they are produced
-
-
-def _shout(text: str) -> tuple[bool, str]:
-    return os.getpid() != PARENT, text.upper()
-
-
-PARENT = os.getpid()
-
-
-@forking
-def test_a_feed_works_in_a_child_in_order() -> None:
-    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout)
-    assert feed.forked
-    items = [f"page {i} " + "é" * (i % 7) for i in range(10_000)]  # many batches
-    for item in items:
-        feed.send(item)
-    results = feed.results()
-    assert [text for _, text in results] == [item.upper() for item in items]
-    assert all(in_child for in_child, _ in results)
-    assert not feed.forked and feed.results() == []  # ended; nothing more was sent
-
-
-@forking
-def test_a_feed_without_fork_works_here() -> None:
-    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout, fork=False)
-    for item in ["a", "b"]:
-        feed.send(item)
-    assert feed.results() == [(False, "A"), (False, "B")]
-
-
-@forking
-def test_a_failing_feed_child_is_redone_here() -> None:
-    def fails_in_child(text: str) -> str:
-        if os.getpid() != PARENT:
-            raise RuntimeError("the child fails")
-        return text.upper()
-
-    feed = parallel.Feed(fails_in_child)
-    assert feed.forked
-    for item in ["x"] * 100:
-        feed.send(item)
-    assert feed.results() == ["X"] * 100
-
-
-@forking
-def test_a_feed_whose_child_died_is_redone_here() -> None:
-    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout)
-    pid = feed._child[0]  # type: ignore[index]
-    os.kill(pid, 9)
-    for item in ["y"] * 100:  # sending to a dead child gives up on it, without raising
-        feed.send(item)
-    assert feed.results() == [(False, "Y")] * 100
-
-
-@forking
-def test_a_cancelled_feed_stops_its_child() -> None:
-    feed: parallel.Feed[str, tuple[bool, str]] = parallel.Feed(_shout)
-    pid = feed._child[0]  # type: ignore[index]
-    feed.send("z")
-    feed.cancel()
-    assert not feed.forked
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-    assert feed.results() == [(False, "Z")]
-
-
-@forking
-def test_no_feed_fork_while_another_thread_runs() -> None:
-    with _another_thread():
-        assert not parallel.Feed(_shout).forked
-
-
 @pytest.mark.usefixtures("few_items")
 def test_a_cache_is_filled_by_a_parallel_read(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_kb(_messy(8))
-    sequential = analyse(root, check_elixir=False, jobs=1)
-    cache = loader.DocumentCache()
+    sequential = analyse(root, check_elixir=False)
+    cache = DocumentCache()
     seen = _counting(monkeypatch)
-    _same(analyse(root, check_elixir=False, jobs=2, cache=cache), sequential)
+    _same(_analyse(root, 2, cache), sequential)
     assert 0 < len(seen) < sequential.kb.files_read  # shared out, though there is a cache
     seen.clear()
     (root / "patterns/p3.md").write_text("---\ntitle: P3\nsummary: Changed.\n---\n# P3\n")
-    again = analyse(root, check_elixir=False, jobs=2, cache=cache)
+    again = _analyse(root, 2, cache)
     assert seen == ["patterns/p3.md"]  # the rest came from the cache
     assert next(p for p in again.kb.patterns if p.path == "patterns/p3.md").summary == "Changed."
-
-
-@forking
-def test_a_read_ahead_is_taken_by_the_load(
-    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_kb(_messy(8))
-    sequential = analyse(root, check_elixir=False, jobs=1)
-    ahead = loader.ReadAhead(root, Layout())
-    assert ahead.forked and len(ahead.paths) == sequential.kb.files_read  # few files: all
-    cache = loader.DocumentCache()
-    seen = _counting(monkeypatch)
-    _same(analyse(root, check_elixir=False, cache=cache, ahead=ahead), sequential)
-    assert seen == []  # every file came from the child
-    _same(analyse(root, check_elixir=False, jobs=1, cache=cache), sequential)
-    assert seen == [] and cache.hits == sequential.kb.files_read  # and went into the cache
-
-
-@forking
-def test_a_read_ahead_shares_a_large_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = {
-        f"patterns/p{i:04d}.md": f"---\ntitle: P{i}\nsummary: S.\n---\n# P{i}\n"
-        for i in range(1200)
-    }
-    root = write_tree(tmp_path, files)
-    ahead = loader.ReadAhead(root, Layout())
-    assert len(ahead.paths) == 900 and "patterns/p1199.md" in ahead.paths  # the last 3/4
-    seen = _counting(monkeypatch)
-    kb = loader.load(root, ahead=ahead)
-    assert len(kb.patterns) == 1200 and kb.patterns[1199].title == "P1199"
-    assert sorted(seen) == [f"patterns/p{i:04d}.md" for i in range(300)]  # the rest, here
-
-
-@forking
-def test_what_changed_since_the_read_ahead_is_read_again(
-    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_kb(_messy(8))
-    ahead = loader.ReadAhead(root, Layout())
-    taken = ahead.take()
-    stale = {path: ((0, 0), doc) for path, (_, doc) in taken.items()}  # as if all had changed
-    monkeypatch.setattr(ahead, "take", lambda: stale | {"patterns/p3.md": taken["patterns/p3.md"]})
-    seen = _counting(monkeypatch)
-    loader.load(root, ahead=ahead)
-    assert "patterns/p3.md" not in seen and sorted(seen) == sorted(set(taken) - {"patterns/p3.md"})
-
-
-def test_without_a_fork_the_read_ahead_is_read_by_the_load(
-    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_kb(_messy(8))
-    sequential = analyse(root, check_elixir=False, jobs=1)
-    with _another_thread():
-        ahead = loader.ReadAhead(root, Layout())
-    assert not ahead.forked
-    _same(analyse(root, check_elixir=False, ahead=ahead), sequential)

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from skillbook import markdown_scan
+from skillbook import headings, markdown_scan
+from skillbook.analysis import Analysis
 from skillbook.frontmatter import parse_yaml, split
-from skillbook.pipeline import Analysis, analyse
+from skillbook.pipeline import analyse
 
 from .conftest import write_tree
 from .strategies import Files, first_lines, frontmatter_inputs, knowledge_bases, markdown_inputs
@@ -81,12 +82,12 @@ def test_markdown_scan_never_raises(body: str, first_line: int) -> None:
     found = markdown_scan.scan(body, first_line)
     assert all(first_line <= link.line <= last_line for link in found.links)
     assert all(first_line <= block.line <= last_line + 1 for block in found.code_blocks)
-    headings = markdown_scan.headings_in(body, first_line)
-    assert all(first_line <= heading.line <= last_line for heading in headings)
-    for heading in headings:
-        markdown_scan.heading_text(heading.text)
-    markdown_scan.anchors_of(headings)
-    markdown_scan.first_paragraph(body)
+    found_headings = headings.headings_in(body, first_line)
+    assert all(first_line <= heading.line <= last_line for heading in found_headings)
+    for heading in found_headings:
+        headings.heading_text(heading.text)
+    headings.anchors_of(found_headings)
+    headings.first_paragraph(body)
     for span in markdown_scan.links_in(body):
         assert 0 <= span.start <= span.url_start <= span.url_end <= span.end <= len(body)
     masked = markdown_scan.mask_code(body)
@@ -101,12 +102,13 @@ def test_markdown_scan_never_raises(body: str, first_line: int) -> None:
 @example(body="text", title="Title {#custom}  #")
 @example(body="```\n# not a title\n```", title="")
 def test_first_heading_shortcut_agrees_with_the_full_scan(body: str, title: str) -> None:
-    from skillbook.loader import first_heading, parse_document
+    from skillbook.documents import parse_document
+    from skillbook.loader import first_heading
 
     text = f"# {title}\n{body}" if "\n" not in title else body
     doc = parse_document("patterns/p.md", text, missing_frontmatter=None)
-    level_one = [h for h in doc.headings if h.level == 1]
-    expected = markdown_scan.heading_text(level_one[0].text).strip() or None if level_one else None
+    level_one = [h for h in headings.headings_of(doc) if h.level == 1]
+    expected = headings.heading_text(level_one[0].text).strip() or None if level_one else None
     assert first_heading(doc) == expected
 
 

@@ -1,71 +1,24 @@
 """Every check, as a generator of Diagnostics over a loaded KnowledgeBase.
 
 Checks are pure: they read the KnowledgeBase and yield; they never stop at the first problem.
-The one check that needs a program (KB502, Elixir parsing) receives its results as data.
+Elixir parsing (KB502, in `elixir`) and the roadmap checks (KB4xx, in `status`, which need the
+status these checks decide) are run beside them by `pipeline.analyse`.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
 
-from skillbook import markdown_scan, schema
-from skillbook.diagnostics import Diagnostic, Report, diagnostic
+from skillbook import schema
+from skillbook.diagnostics import Diagnostic, diagnostic
+from skillbook.headings import anchors_of, headings_of
 from skillbook.html_policy import raw_html_problems
+from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, KnowledgeBase, Link
-
-if TYPE_CHECKING:
-    from skillbook.status import Status
+from skillbook.relations import Relations, relations
 
 MAX_SKILL_LINES = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Relations:
-    """Who links to whom, computed once from the links."""
-
-    patterns_of: Mapping[str, tuple[str, ...]]  # skill path -> pattern paths, in link order
-    skills_of: Mapping[str, tuple[str, ...]]  # skill path -> linked skill paths
-    used_by: Mapping[str, tuple[str, ...]]  # pattern path -> skill paths
-    linked_from: Mapping[str, tuple[str, ...]]  # any entry path -> entry paths linking to it
-
-
-def relations(kb: KnowledgeBase) -> Relations:
-    """Compute skill→pattern, skill→skill and backlink relations from the links."""
-    pattern_paths = {p.path for p in kb.patterns}
-    skill_paths = {s.path for s in kb.skills}
-    patterns_of: dict[str, list[str]] = {}
-    skills_of: dict[str, list[str]] = {}
-    used_by: dict[str, list[str]] = {p: [] for p in pattern_paths}
-    linked_from: dict[str, list[str]] = {p: [] for p in pattern_paths | skill_paths}
-    for doc in [s.doc for s in kb.skills] + [p.doc for p in kb.patterns]:
-        for link in doc.links:
-            target = link.path
-            if link.kind != "relative" or target is None or target == doc.path:
-                continue
-            if target in linked_from and doc.path not in linked_from[target]:
-                linked_from[target].append(doc.path)
-            if doc.path in skill_paths:
-                if target in pattern_paths:
-                    _add(patterns_of, doc.path, target)
-                    if doc.path not in used_by[target]:
-                        used_by[target].append(doc.path)
-                elif target in skill_paths:
-                    _add(skills_of, doc.path, target)
-    return Relations(
-        {k: tuple(v) for k, v in patterns_of.items()},
-        {k: tuple(v) for k, v in skills_of.items()},
-        {k: tuple(v) for k, v in used_by.items()},
-        {k: tuple(v) for k, v in linked_from.items()},
-    )
-
-
-def _add(table: dict[str, list[str]], key: str, value: str) -> None:
-    items = table.setdefault(key, [])
-    if value not in items:
-        items.append(value)
 
 
 def check_files(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -155,11 +108,11 @@ def check_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 def _anchors(kb: KnowledgeBase, path: str, docs: Mapping[str, Document]) -> frozenset[str] | None:
     doc = docs.get(path)
     if doc is not None:
-        return markdown_scan.anchors_of(doc.headings)
+        return anchors_of(headings_of(doc))
     target = kb.targets.get(path)
     if target is None or target.headings is None:
         return None
-    return markdown_scan.anchors_of(target.headings)
+    return anchors_of(target.headings)
 
 
 def _link_problem(
@@ -245,7 +198,7 @@ def check_raw_html(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for doc in kb.documents():
         if "<" not in doc.body:
             continue
-        masked = markdown_scan.mask_code(doc.body)
+        masked = mask_code(doc.body)
         line, counted = doc.body_line, 0
         for problem in raw_html_problems(masked):
             line += masked.count("\n", counted, problem.offset)
@@ -294,29 +247,13 @@ def check_size(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             )
 
 
-def run_checks(
-    kb: KnowledgeBase, *, extra: Iterable[Iterable[Diagnostic]] = (), rel: Relations | None = None
-) -> tuple[Report, Status]:
-    """Run every check on `kb`: a sorted report (`extra`: KB502 results) and the roadmap status.
-
-    Status is computed once, from the file checks: the roadmap checks (KB4xx) report only on
-    the roadmap and session logs, which are never files a task produces.
-    """
-    from skillbook.status import check_roadmap, compute_status  # status builds on checks
-
-    rel = rel or relations(kb)
-    diagnostics: list[Diagnostic] = []
-    for part in (
-        check_files(kb),
-        check_frontmatter(kb),
-        check_unique(kb),
-        check_links(kb),
-        check_raw_html(kb),
-        check_relations(kb, rel),
-        check_size(kb),
-        *extra,
-    ):
-        diagnostics.extend(part)
-    status = compute_status(kb, diagnostics)
-    diagnostics.extend(check_roadmap(kb, status))
-    return Report.of(diagnostics, kb.files_read), status
+def file_checks(kb: KnowledgeBase, rel: Relations) -> Iterator[Diagnostic]:
+    """Every check of the files, in order: all but the roadmap's (KB4xx, which need status)
+    and Elixir parsing (KB502, which needs a program)."""
+    yield from check_files(kb)
+    yield from check_frontmatter(kb)
+    yield from check_unique(kb)
+    yield from check_links(kb)
+    yield from check_raw_html(kb)
+    yield from check_relations(kb, rel)
+    yield from check_size(kb)

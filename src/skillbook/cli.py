@@ -11,7 +11,7 @@ from skillbook import __version__
 from skillbook.diagnostics import FORMATTERS
 from skillbook.errors import SkillbookError
 from skillbook.layout import read_layout
-from skillbook.parallel import cores
+from skillbook.parallel import cores, reader
 from skillbook.pipeline import analyse
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -39,9 +39,9 @@ def _jobs(value: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     root = _root(args.root)
-    result = analyse(
-        root, read_layout(root), check_elixir=not args.no_elixir, jobs=args.jobs or cores()
-    )
+    layout = read_layout(root)
+    read = reader(root, layout.max_file_size, args.jobs or cores())
+    result = analyse(root, layout, check_elixir=not args.no_elixir, read=read)
     sys.stdout.write(FORMATTERS[args.format](result.report))
     if result.elixir.skipped and result.elixir.blocks:
         print(

@@ -1,16 +1,15 @@
-"""Read what a Markdown body links to, its headings and its code blocks, without rendering it.
+"""Read what a Markdown body links to and its code blocks, without rendering it.
 
 A full Markdown parse per file would cost more than the rest of a check run together, so this
 is a line scanner that knows the parts that matter: fenced code (backtick and tilde fences,
-indented too, as pymdownx.superfences allows), code spans, ATX and setext headings, inline and
-reference links. Anchors are slugified exactly as MkDocs' `toc` extension does it.
+indented too, as pymdownx.superfences allows), code spans, inline and reference links.
+Headings and their anchors are read in `headings`, on top of the fence masking here.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import html
 import posixpath
 import re
 import sys
@@ -18,17 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from markdown.extensions.toc import slugify
-from markdown.extensions.toc import unique as toc_unique
-
 from skillbook.html_policy import unsafe_url
-from skillbook.model import CodeBlock, Heading
+from skillbook.model import CodeBlock
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?P<text>.*?)#*[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
-_ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
-_ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 _BACKTICKS = re.compile(r"`+")
 _BRACKET = re.compile(r"[\[\]]")
 _LINK_MIDDLE = re.compile(r"\]\(")
@@ -39,11 +30,6 @@ _LINK_TAIL = re.compile(
     r"(?:\s+(?:\"[^\"\n]{0,1024}\"|'[^'\n]{0,1024}'|\([^)\n]{0,1024}\)))?\s*\)"
 )
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<url><[^>\n]*>|\S+)", re.MULTILINE)
-_HTML_TAG = re.compile(r"<[^>]+>")
-_MD_LINK_TEXT = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\([^)]*\)|\[[^\]]*\])?")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
-_EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +60,7 @@ def _fence_lang(info: str) -> str:
 # Line patterns start with "\n" (the text is searched with one prepended), which lets the
 # regex engine jump between newlines instead of trying `^` at every character.
 _FENCE_LINE = re.compile(r"\n[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)")
-_ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
-_SETEXT_LINE = re.compile(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def _spaces(segment: str) -> str:
@@ -198,10 +181,9 @@ def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str
     return ranges, blocks
 
 
-def _fences(text: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Blank fenced code out of `text`; return it with (content offset, lang, content) per block."""
-    ranges, blocks = _fence_ranges(text)
-    return _blank(text, ranges), blocks
+def mask_fences(text: str) -> str:
+    """`text` with fenced code blocks (fences included) blanked out, every offset unchanged."""
+    return _blank(text, _fence_ranges(text)[0])
 
 
 def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
@@ -209,7 +191,7 @@ def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
     return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
 
 
-def _lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
+def lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
     """The line of each offset; counting resumes from the previous offset when they ascend."""
     lines: list[int] = []
     line, counted = first_line, 0
@@ -225,7 +207,7 @@ def _lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
 def scan(body: str, first_line: int) -> Scan:
     """Find links and fenced code blocks in `body`, whose first line is `first_line`."""
     ranges, fenced = _fence_ranges(body)
-    lines = _lines_of(body, (offset for offset, _, _ in fenced), first_line)
+    lines = lines_of(body, (offset for offset, _, _ in fenced), first_line)
     blocks = tuple(
         CodeBlock(lang, line, content.replace("\r\n", "\n"))
         for line, (_, lang, content) in zip(lines, fenced, strict=True)
@@ -233,40 +215,9 @@ def scan(body: str, first_line: int) -> Scan:
     return Scan(_links(body, ranges, first_line), blocks)
 
 
-@functools.lru_cache(maxsize=4096)
-def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
-    """ATX and setext headings of `body` outside code, in order."""
-    masked = _fences(body)[0]
-    found: list[tuple[int, str, int]] = []  # offset, text, level
-    if "#" in masked:
-        for m in _ATX_LINE.finditer("\n" + masked):
-            text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
-            found.append((m.start(), text, len(m.group("hashes"))))
-    if "==" in masked or "--" in masked:
-        for m in _SETEXT_LINE.finditer("\n" + masked):
-            if m.start() < 2:
-                continue
-            previous_start = masked.rfind("\n", 0, m.start() - 1) + 1
-            text = masked[previous_start : m.start() - 1].rstrip("\r")
-            stripped = text.lstrip()
-            if (
-                not stripped
-                or stripped.startswith(("<", ">", "|", "#"))
-                or _SETEXT.match(text)
-                or len(text) - len(stripped) > 3
-            ):
-                continue
-            found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
-    found.sort(key=lambda item: item[0])
-    lines = _lines_of(masked, (offset for offset, _, _ in found), first_line)
-    return tuple(
-        _heading(text, line, level) for line, (_, text, level) in zip(lines, found, strict=True)
-    )
-
-
 def mask_code(body: str) -> str:
     """`body` with fenced code and code spans blanked out, every offset unchanged."""
-    return _blank_code_spans(_fences(body)[0])
+    return _blank_code_spans(mask_fences(body))
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,16 +256,6 @@ def links_in(body: str) -> list[LinkSpan]:
             LinkSpan(m.start(), end, "", m.start("url"), m.end("url"), m.group("url"), True)
         )
     return sorted(spans, key=lambda s: s.start)
-
-
-def _heading(text: str, line: int, level: int) -> Heading:
-    custom_id = None
-    attrs = _ATTR_LIST.search(text) if "{" in text else None
-    if attrs:
-        id_match = _ATTR_ID.search(attrs.group("attrs"))
-        custom_id = id_match.group("id") if id_match else None
-        text = text[: attrs.start()]
-    return Heading(text.strip(), line, level, custom_id)
 
 
 def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
@@ -401,7 +342,7 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
     found.sort(key=lambda item: item[0])
     if "`" in text:
         found = _outside_code_spans(text, found, ranges)
-    lines = _lines_of(text, (offset for offset, _, _ in found), first_line)
+    lines = lines_of(text, (offset for offset, _, _ in found), first_line)
     return tuple(
         RawLink(url, line, image) for line, (_, url, image) in zip(lines, found, strict=True)
     )
@@ -446,84 +387,3 @@ def resolve_relative(source: str, url: str) -> RelativeTarget | None:
     if resolved == ".." or resolved.startswith("../"):
         return None
     return RelativeTarget(resolved, written, f"{hash_}{anchor}")
-
-
-def heading_text(markdown_text: str) -> str:
-    """The plain text a heading renders to (what `toc` slugifies)."""
-    text = _BACKTICKS.sub("", _code_spans_to_text(markdown_text))
-    text = _MD_LINK_TEXT.sub(lambda m: m.group(1), text)
-    for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
-        text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
-    text = _HTML_TAG.sub("", text)
-    return html.unescape(text.replace("\\", ""))
-
-
-def _code_spans_to_text(text: str) -> str:
-    """Keep the content of code spans but protect it from emphasis and link handling."""
-    parts: list[str] = []
-    pos = 0
-    runs = list(_BACKTICKS.finditer(text))
-    i = 0
-    while i < len(runs):
-        opening = runs[i]
-        for j in range(i + 1, len(runs)):
-            closing = runs[j]
-            if len(closing.group()) == len(opening.group()):
-                parts.append(text[pos : opening.start()])
-                parts.append(text[opening.end() : closing.start()].strip())
-                pos = closing.end()
-                i = j + 1
-                break
-        else:
-            i += 1
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
-    """The ids MkDocs' `toc` extension gives these headings.
-
-    As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
-    unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
-    ending in `_<n>` counts on from n).
-    """
-    items = list(headings)
-    used = {h.custom_id for h in items if h.custom_id is not None}
-    counters: dict[str, int] = {}
-    for heading in items:
-        if heading.custom_id is None:
-            _unique(slugify(heading_text(heading.text), "-"), used, counters)
-    return frozenset(used)
-
-
-def _unique(slug: str, used: set[str], counters: dict[str, int]) -> None:
-    try:
-        toc_unique(slug, used, counters)  # adds the unique id to `used`
-    except TypeError:  # older Markdown: no counters (and slow on many repeated headings)
-        toc_unique(slug, used)
-
-
-def first_paragraph(body: str) -> str:
-    """The first paragraph of prose, joined into one line (for fallback descriptions)."""
-    paragraph: list[str] = []
-    fence: str | None = None
-    for raw in body.split("\n"):
-        line = raw.strip()
-        if fence is not None:
-            if line.startswith(fence):
-                fence = None
-            continue
-        match = _FENCE.match(raw)
-        if match:
-            if paragraph:
-                break
-            fence = match.group("fence")
-            continue
-        if not line:
-            if paragraph:
-                break
-            continue
-        if line.startswith(("#", "<", "|", "---", "***", "===", "!!!", "[")) and not paragraph:
-            continue
-        paragraph.append(line.lstrip("> ").strip())
-    return " ".join(paragraph)

@@ -58,13 +58,12 @@ class Document:
     code_blocks: tuple[CodeBlock, ...]
     diagnostics: tuple[Diagnostic, ...] = ()  # problems found while reading (KB1xx)
     loaded: bool = True  # False: unreadable or over the size limit, so body and links are empty
+    head: str = ""  # the text before the body (the frontmatter block), as read
 
     @property
-    def headings(self) -> tuple[Heading, ...]:
-        """The body's headings, found on first use: most checks never need them."""
-        from skillbook.markdown_scan import headings_in  # the scanner builds on this module
-
-        return headings_in(self.body, self.body_line)
+    def text(self) -> str:
+        """The file's text as loaded: `head` and `body`."""
+        return self.head + self.body
 
     def line_of(self, key: str) -> int:
         """Line of a frontmatter key, else the opening `---` line (1)."""

@@ -1,5 +1,4 @@
-"""Work done in forked processes: a large knowledge base read on several cores, and a
-build's self-contained work done beside it.
+"""A large knowledge base read on several cores: what `skillbook check` does, never the plugin.
 
 Reading and parsing files is most of a check run, and each file is independent. The parent
 takes the first share itself and forks one child per other share; a child writes its results
@@ -10,10 +9,8 @@ running (a fork copies locks other threads may hold), and with at least MIN_SHAR
 process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), its
 share is done again in the parent, so the result never depends on the workers.
 
-`Deferred` is the same for one piece of work the caller does not need yet: the plugin's
-exports and relations are made in a child while MkDocs converts the pages. `Feed` is a
-child that works on items as the caller produces them: the plugin's pages are sanitised in
-one while MkDocs converts the next.
+Only the CLI imports this module: the MkDocs plugin runs in MkDocs' own process and never
+forks (see DESIGN.md, "Architecture").
 """
 
 from __future__ import annotations
@@ -23,15 +20,19 @@ import mmap
 import os
 import pickle
 import signal
-import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
+
+from skillbook import documents
+from skillbook.diagnostics import Severity
+from skillbook.documents import ReadFiles
+from skillbook.model import CodeBlock, Document, Link
 
 T = TypeVar("T")
 R = TypeVar("R")
-U = TypeVar("U")
 
 MIN_ITEMS = 1000  # below this, a fork costs more than it saves
 MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
@@ -111,163 +112,6 @@ def map_shares(
                 _stop(*child)
 
 
-class Deferred(Generic[R]):
-    """`work()` done in a forked child while the caller goes on; `result()` waits for it.
-
-    Where forking is not safe (see `can_fork`) or the child fails, `result()` does the work
-    in this process, so the result is the same either way. The result must pickle.
-    """
-
-    def __init__(self, work: Callable[[], R], *, fork: bool = True) -> None:
-        self._work = work
-        self._child: tuple[int, int] | None = None
-        self._value: list[R] = []  # empty until known
-        if fork and can_fork():
-            with contextlib.suppress(OSError):  # no process or file to spare: done here later
-                self._child = _fork(lambda _: [work()], (), lambda r: r)
-
-    @property
-    def forked(self) -> bool:
-        """Whether a child is doing the work (until `result` collects it)."""
-        return self._child is not None
-
-    def result(self) -> R:
-        """The work's result: the child's, or else made here."""
-        if not self._value:
-            payload = None
-            if self._child is not None:
-                child, self._child = self._child, None
-                payload = _collect(*child)
-            self._value = payload if payload and len(payload) == 1 else [self._work()]
-        return self._value[0]
-
-    def cancel(self) -> None:
-        """Stop the child, if one still runs (a build that failed does not need it)."""
-        if self._child is not None:
-            child, self._child = self._child, None
-            _stop(*child)
-
-
-_RECORD = struct.Struct("<QQ")  # a batch's offset and length in a feed's inbox; (0, 0) ends
-
-
-class Feed(Generic[T, U]):
-    """A forked child applying `each` to every item sent to it, while the caller goes on.
-
-    Items travel in batches (pickled) through an in-memory file, and each batch's place is
-    written to a pipe the child waits on; the pipe carries only these small records, so
-    sending never waits for the child. `results()` ends the feed and returns `each(item)`
-    for every item sent, in order. Where forking is not safe, or anything goes wrong with
-    the child, the items are done in this process by `results()`, so the results never
-    depend on it. Items and results must pickle.
-    """
-
-    BATCH = 32  # items a batch
-
-    def __init__(self, each: Callable[[T], U], *, fork: bool = True) -> None:
-        self._each = each
-        self._sent: list[T] = []
-        self._batch: list[T] = []
-        self._offset = 0
-        self._child: tuple[int, int, int, int] | None = None  # pid, inbox, bell, outbox
-        if fork and can_fork():
-            with contextlib.suppress(OSError):  # no process or file to spare: done here
-                self._child = self._start()
-
-    @property
-    def forked(self) -> bool:
-        """Whether a child is doing the work (until `results` collects it)."""
-        return self._child is not None
-
-    def _start(self) -> tuple[int, int, int, int]:
-        inbox = os.memfd_create("skillbook-feed-in", os.MFD_CLOEXEC)
-        try:
-            bell_out, bell_in = os.pipe()
-        except OSError:
-            os.close(inbox)
-            raise
-
-        def serve(_: Sequence[object]) -> list[U]:  # in the child: its results, in order
-            os.close(bell_in)
-            return self._serve(inbox, bell_out)
-
-        try:
-            pid, outbox = _fork(serve, (), lambda result: result)
-        except OSError:
-            for fd in (inbox, bell_out, bell_in):
-                os.close(fd)
-            raise
-        os.close(bell_out)
-        os.set_blocking(bell_in, False)  # a full pipe is a failure, never a wait
-        return pid, inbox, bell_in, outbox
-
-    def _serve(self, inbox: int, bell: int) -> list[U]:
-        """The child's loop: each item of each batch rung in, until the end record."""
-        results: list[U] = []
-        with os.fdopen(bell, "rb") as records:
-            while len(record := records.read(_RECORD.size)) == _RECORD.size:
-                offset, length = _RECORD.unpack(record)
-                if length == 0:
-                    return results
-                results.extend(map(self._each, pickle.loads(os.pread(inbox, length, offset))))
-        raise EOFError("the feed ended without its end record")
-
-    def send(self, item: T) -> None:
-        """Give the child one more item."""
-        self._sent.append(item)
-        if self._child is not None:
-            self._batch.append(item)
-            if len(self._batch) >= self.BATCH:
-                self._flush()
-
-    def _flush(self) -> None:
-        if self._child is None or not self._batch:
-            return
-        _, inbox, bell, _ = self._child
-        data = pickle.dumps(self._batch, pickle.HIGHEST_PROTOCOL)
-        self._batch = []
-        try:
-            os.pwrite(inbox, data, self._offset)
-            os.write(bell, _RECORD.pack(self._offset, len(data)))
-        except OSError:  # the child is gone, or the pipe is full: do everything here
-            self.cancel()
-            return
-        self._offset += len(data)
-
-    def results(self) -> list[U]:
-        """`each(item)` for every item sent, in order: the child's, or else made here."""
-        payload: Any = None
-        if self._child is not None:
-            self._flush()
-            child, self._child = self._child, None
-            if child is not None:  # (the flush may have given up on it)
-                pid, inbox, bell, outbox = child
-                try:
-                    os.write(bell, _RECORD.pack(0, 0))
-                except OSError:
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
-                finally:
-                    os.close(bell)
-                    os.close(inbox)
-                payload = _collect(pid, outbox)
-        sent, self._sent = self._sent, []
-        if isinstance(payload, list) and len(payload) == len(sent):
-            return payload
-        return [self._each(item) for item in sent]
-
-    def cancel(self) -> None:
-        """Stop the child, if one still runs; `results` then does the items here."""
-        if self._child is not None:
-            child, self._child = self._child, None
-            pid, inbox, bell, outbox = child
-            for fd in (inbox, bell):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            _stop(pid, outbox)
-        self._batch = []
-
-
 def _fork(
     work: Callable[[Sequence[T]], list[R]], share: Sequence[T], encode: Callable[[R], Any]
 ) -> tuple[int, int]:
@@ -315,3 +159,53 @@ def _stop(pid: int, fd: int) -> None:
         os.waitpid(pid, 0)
     with contextlib.suppress(OSError):  # closed already if it was collected
         os.close(fd)
+
+
+def reader(root: Path, max_size: int, jobs: int) -> ReadFiles:
+    """What reads a load's files in up to `jobs` processes (see `documents.ReadFiles`)."""
+
+    def work(share: Sequence[tuple[str, Severity | None]]) -> list[Document]:
+        return [
+            documents.read_document(root, path, missing_frontmatter=missing, max_size=max_size)
+            for path, missing in share
+        ]
+
+    def read(wanted: Sequence[tuple[str, Severity | None]]) -> list[Document]:
+        return map_shares(work, wanted, jobs, encode=_plain, decode=_document)
+
+    return read
+
+
+def _plain(doc: Document) -> tuple[Any, ...]:
+    """A document as tuples and builtins: what a worker sends back (fast to pickle)."""
+    return (
+        doc.path,
+        doc.frontmatter,
+        doc.has_frontmatter,
+        doc.key_lines,
+        doc.body,
+        doc.body_line,
+        [(lk.target, lk.line, lk.kind, lk.path, lk.anchor, lk.image) for lk in doc.links],
+        [(b.lang, b.line, b.text) for b in doc.code_blocks],
+        doc.diagnostics,
+        doc.loaded,
+        doc.head,
+    )
+
+
+def _document(plain: tuple[Any, ...]) -> Document:
+    """The document `_plain` made plain."""
+    path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, loaded, head = plain
+    return Document(
+        path,
+        fm,
+        has_fm,
+        key_lines,
+        body,
+        body_line,
+        tuple(Link(*link) for link in links),
+        tuple(CodeBlock(*block) for block in blocks),
+        diagnostics,
+        loaded,
+        head,
+    )

@@ -1,28 +1,21 @@
-"""load → check → (status): the one pipeline the CLI and the plugin both run."""
+"""load → check → status: the one pipeline the CLI and the plugin both run."""
 
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 from pathlib import Path
 
 from skillbook import elixir
-from skillbook.checks import Relations, relations, run_checks
+from skillbook.analysis import Analysis
+from skillbook.checks import file_checks
 from skillbook.diagnostics import Report
-from skillbook.loader import DocumentCache, ReadAhead, load
-from skillbook.model import KnowledgeBase, Layout
-from skillbook.status import Status
+from skillbook.documents import DocumentCache, ReadFiles
+from skillbook.loader import load
+from skillbook.model import Layout
+from skillbook.relations import relations
+from skillbook.status import check_roadmap, compute_status
 
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """A loaded knowledge base with everything derived from it."""
-
-    kb: KnowledgeBase
-    report: Report
-    relations: Relations
-    status: Status
-    elixir: elixir.ElixirResult
+__all__ = ["Analysis", "analyse"]
 
 
 def analyse(
@@ -31,27 +24,30 @@ def analyse(
     *,
     cache: DocumentCache | None = None,
     check_elixir: bool = True,
-    jobs: int = 1,
-    ahead: ReadAhead | None = None,
+    read: ReadFiles | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
-    `jobs` above 1 lets a large knowledge base be read in that many processes; `ahead` is
-    a read started earlier (see `ReadAhead`).
+    `read` reads the files the cache does not hold (default: one by one, in this process);
+    the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
     """
     # The run allocates many small objects and no cycles; the cyclic collector would walk
     # them again and again (a third of the run on 10,000 files), so it waits until the end.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        kb = load(root, layout, cache=cache, jobs=jobs, ahead=ahead)
+        kb = load(root, layout, cache=cache, read=read)
         if check_elixir:
             result = elixir.check_elixir(kb.documents())
         else:
             result = elixir.ElixirResult((), 0, "turned off")
         rel = relations(kb)
-        report, status = run_checks(kb, extra=[result.diagnostics], rel=rel)
-        return Analysis(kb, report, rel, status, result)
+        diagnostics = [*file_checks(kb, rel), *result.diagnostics]
+        # status is computed from the file checks: the roadmap checks (KB4xx) report only on
+        # the roadmap and session logs, which are never files a task produces
+        status = compute_status(kb, diagnostics)
+        diagnostics.extend(check_roadmap(kb, status))
+        return Analysis(kb, Report.of(diagnostics, kb.files_read), rel, status, result)
     finally:
         if collecting:
             gc.enable()

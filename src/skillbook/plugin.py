@@ -20,7 +20,6 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink
 
-from skillbook import parallel
 from skillbook.config import SkillbookConfig
 from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
@@ -28,13 +27,11 @@ from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.html_policy import sanitize
 from skillbook.loader import (
     DocumentCache,
-    ReadAhead,
     clear_caches,
     first_heading,
     read_document,
 )
 from skillbook.model import Document, Layout, Pattern, Session, Skill
-from skillbook.parallel import Deferred, Feed, cores
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, environment, rel
@@ -49,7 +46,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-# what is made beside the page conversion: export contents (path -> content), the problems
+# what on_env puts in place: export contents (path -> content), the problems
 # bundling met, by page (src path) its lead (a skill's description or a pattern's summary,
 # under the title) and what goes into the written page ({marker: HTML}: notice and download
 # block under the title, relations after the body, a catalogue's entries), and the raw
@@ -111,15 +108,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.generated_pages: dict[str, str | None] = {}
         self.permalink: str | None = None
         self.command: str | None = None  # from on_startup: "build", "gh-deploy" or "serve"
-        # the knowledge base's files read while MkDocs sets up the build (see on_config)
-        self.ahead: ReadAhead | None = None
-        # made beside the page conversion (see on_nav): exports, relations, catalogue entries
-        self.later: Deferred[_Later] | None = None
-        self.export_files: dict[str, File] = {}  # path -> file whose content `later` makes
-        # pages are sanitised in another process as they are converted (see on_nav):
-        # what was sent, in order: (page, the HTML sent)
-        self.sanitizer: Feed[str, str] | None = None
-        self.sanitizing: list[tuple[Page, str]] = []
+        self.export_files: dict[str, File] = {}  # path -> file whose content on_env makes
+        # after on_nav, pages to sanitise wait for on_env (see on_page_content)
+        self.collecting = False
+        self.sanitizing: list[Page] = []
         # catalogue pages (src path) -> their entries as HTML, put where the marker is
         self.catalogues: dict[str, Callable[[Href], str]] = {}
         self.catalogue_marker = ""
@@ -172,17 +164,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                         new,
                     )
         self.env = environment(Path(templates) if templates else None)
-        self._stop_ahead()
-        if self._jobs() > 1 and parallel.can_fork():
-            # a child starts reading the knowledge base while MkDocs sets up the build
-            # (theme, files); on_files reads the rest meanwhile and takes what it read
-            self.ahead = ReadAhead(self.root, self.layout)
         return config
-
-    def _stop_ahead(self) -> None:
-        if self.ahead is not None:
-            self.ahead.cancel()
-            self.ahead = None
 
     # priority: run before plugins that read the file list (search, tags, blog): -> 50
     @event_priority(50)
@@ -191,16 +173,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """Load and check the knowledge base, log every diagnostic, add its pages."""
         if not self.config.enabled:
             return files
-        ahead, self.ahead = self.ahead, None
-        if ahead is not None and ahead.forked:
-            log.debug("knowledge base read ahead by a second process: %d files", len(ahead.paths))
         self.analysis = analyse(
-            self.root,
-            self.layout,
-            cache=self.cache,
-            check_elixir=self.config.elixir_check,
-            jobs=self._jobs(),
-            ahead=ahead,
+            self.root, self.layout, cache=self.cache, check_elixir=self.config.elixir_check
         )
         _log_report(self.analysis)
         self.placed = {}
@@ -220,9 +194,6 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if config.nav is None and self.config.nav:
             config.nav = self._nav(files)
         return files
-
-    def _jobs(self) -> int:
-        return self.config.jobs or cores()
 
     def _entry_file(self, repo_path: str, config: MkDocsConfig) -> File:
         file = File(
@@ -425,22 +396,12 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     @event_priority(-100)  # after every plugin has settled the files and the navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Start the work done beside the page conversion.
-
-        The exports, relations, catalogue entries and raw Markdown copies depend on nothing
-        the conversion does, so a forked process makes them while MkDocs converts the pages,
-        and a second one sanitises each page as it is converted. Where forking is not safe
-        (as under `mkdocs serve`) the first is done in on_env and the pages are sanitised
-        one by one. (A thread writing the copies beside the conversion cost more than it
-        saved: it waits for its turns at the interpreter, and the conversion gives them up.)
-        """
+        """From here on, pages to sanitise are kept for on_env, which cleans them as they are
+        then (a page another plugin changes after on_page_content is cleaned as changed)."""
         if not self.config.enabled or self.analysis is None:
             return nav
         self._stop_later()
-        fork = self._jobs() > 1
-        self.later = Deferred(lambda: self._later_work(files, config), fork=fork)
-        if self.config.sanitize:
-            self.sanitizer = Feed(sanitize, fork=fork)
+        self.collecting = bool(self.config.sanitize)
         return nav
 
     @_user_errors
@@ -488,21 +449,20 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             self.renderer = Renderer(self.analysis, self.env)
         return self.renderer
 
-    @event_priority(-100)  # last: a sanitiser in another process gets the final HTML
+    @event_priority(-100)  # last: the sanitiser gets the HTML every plugin left
     @_user_errors
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Send knowledge-base pages to the sanitiser.
+        """Keep knowledge-base pages for the sanitiser.
 
         The sanitiser removes scripts, event handlers and script URLs from knowledge-base
         pages and the generated ones (their values are escaped already, but a section README,
         the catalogue's introduction, is knowledge-base content like any other). It cleans
         the HTML every plugin's on_page_content left (this hook runs last; a page another
         plugin changes after it is cleaned as changed) in on_env, before any other plugin's
-        on_env and before any page is written; with a second process it cleans each page
-        while MkDocs converts the next. What the plugin adds to a page is HTML made from
-        escaped values, added after it.
+        on_env and before any page is written. What the plugin adds to a page is HTML made
+        from escaped values, added after it.
         """
         if not self.config.enabled:
             return html
@@ -510,11 +470,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             page.file.src_uri in self.generated_pages
             or (page.file.abs_src_path and self._is_kb_file(page.file.abs_src_path))
         ):
-            if self.sanitizer is None:  # on_nav did not run: nothing waits to clean it later
+            if not self.collecting:  # on_nav did not run: nothing waits to clean it later
                 return sanitize(html)
-            if self.sanitizer.forked:
-                self.sanitizer.send(html)
-            self.sanitizing.append((page, html))
+            self.sanitizing.append(page)
         return html
 
     @event_priority(100)  # first: other plugins' on_env see the finished pages
@@ -530,18 +488,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """
         if not self.config.enabled or self.analysis is None:
             return env
-        later = self.later
-        self.later = None
-        forked = later is not None and later.forked
-        contents, problems, leads, placed, copy_failures = (
-            later.result() if later is not None else self._later_work(files, config)
-        )
+        contents, problems, leads, placed, copy_failures = self._later_work(files, config)
         for failure in copy_failures:
             log.error("raw Markdown copy not written: %s", failure)
-        log.debug(
-            "exports, relations and catalogues made %s",
-            "in a second process" if forked else "in this process",
-        )
         self._put_clean_pages()
         for path, content in contents.items():
             self.export_files[path].content_bytes = (
@@ -582,20 +531,11 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return output
 
     def _put_clean_pages(self) -> None:
-        """Each page to sanitise gets its clean HTML.
-
-        The HTML cleaned in the other process is used if the page still has it; a page
-        another plugin changed after this one saw it is cleaned here as it now is.
-        """
-        sanitizer, self.sanitizer = self.sanitizer, None
+        """Each page to sanitise gets its clean HTML, made from the page as it now is."""
         pages, self.sanitizing = self.sanitizing, []
-        cleaned = sanitizer.results() if sanitizer is not None and sanitizer.forked else []
-        for index, (page, given) in enumerate(pages):
-            content = page.content or ""
-            if index < len(cleaned) and content is given:
-                page.content = cleaned[index]
-            else:
-                page.content = sanitize(content)
+        self.collecting = False
+        for page in pages:
+            page.content = sanitize(page.content or "")
 
     def _page_html(self, file: File, files: Files) -> str:
         """The HTML added to a page: a skill's or pattern's relations, a catalogue's entries."""
@@ -616,12 +556,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return ""
 
     def _stop_later(self) -> None:
-        if self.later is not None:
-            self.later.cancel()
-            self.later = None
-        if self.sanitizer is not None:
-            self.sanitizer.cancel()
-            self.sanitizer = None
+        self.collecting = False
         self.sanitizing = []
 
     @_user_errors
@@ -742,8 +677,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         clear_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop the work beside the build."""
-        self._stop_ahead()
+        """Drop the pages kept for sanitising."""
         self._stop_later()
 
     def on_serve(

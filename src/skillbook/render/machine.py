@@ -7,9 +7,8 @@ import posixpath
 from typing import Any
 from urllib.parse import quote
 
+from skillbook.analysis import Analysis
 from skillbook.export import page_url
-from skillbook.pipeline import Analysis
-from skillbook.reading import read_text
 
 CATALOG_VERSION = 1
 RAW_NAME = "index.md"  # raw Markdown sits beside each page's index.html
@@ -164,11 +163,11 @@ def llms_full_txt(analysis: Analysis, *, title: str) -> str:
     """Every skill and pattern in full, each under a heading naming its source file."""
     kb = analysis.kb
     parts = [f"# {title}\n"]
-    for path in [s.path for s in sorted(kb.skills, key=lambda s: s.name)] + [
-        p.path for p in sorted(kb.patterns, key=lambda p: p.id)
+    for doc in [s.doc for s in sorted(kb.skills, key=lambda s: s.name)] + [
+        p.doc for p in sorted(kb.patterns, key=lambda p: p.id)
     ]:
-        text = read_text(str(kb.root / path), kb.layout.max_file_size).text
-        if text is None:  # unreadable or over the size limit: reported as KB101 / KB106
+        if not doc.loaded:  # unreadable or over the size limit: reported as KB101 / KB106
             continue
-        parts.append(f"\n---\n\n<!-- source: {posixpath.normpath(path)} -->\n\n{text.strip()}\n")
+        source = posixpath.normpath(doc.path)
+        parts.append(f"\n---\n\n<!-- source: {source} -->\n\n{doc.text.strip()}\n")
     return "".join(parts)

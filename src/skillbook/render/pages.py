@@ -14,10 +14,10 @@ from urllib.parse import quote
 
 import jinja2
 
+from skillbook.analysis import Analysis
 from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.model import Document, Pattern, Skill
-from skillbook.pipeline import Analysis
 from skillbook.render.chart import burnup_svg
 from skillbook.status import TaskStatus
 

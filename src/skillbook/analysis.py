@@ -1,0 +1,25 @@
+"""What one run of the pipeline knows: the loaded knowledge base and everything derived from it.
+
+Data only, so the renderers can take it without importing the loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skillbook.diagnostics import Report
+from skillbook.elixir import ElixirResult
+from skillbook.model import KnowledgeBase
+from skillbook.relations import Relations
+from skillbook.status import Status
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A loaded knowledge base with everything derived from it."""
+
+    kb: KnowledgeBase
+    report: Report
+    relations: Relations
+    status: Status
+    elixir: ElixirResult

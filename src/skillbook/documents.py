@@ -1,0 +1,254 @@
+"""Read one Markdown file into a Document: frontmatter, body, links classified and resolved.
+
+Nothing here raises for bad content: a file is either loaded (with fallbacks, as an agent
+client would load it) or named in a diagnostic, usually both. Parsed documents can be kept in
+a `DocumentCache` between loads (the plugin keeps one across `serve` rebuilds).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from skillbook import headings, markdown_scan
+from skillbook.diagnostics import Diagnostic, Severity, diagnostic
+from skillbook.frontmatter import parse_yaml, split
+from skillbook.html_policy import unsafe_url
+from skillbook.model import Document, Link, LinkKind
+from skillbook.reading import DEFAULT_MAX_FILE_SIZE, Problem, read_text
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
+
+# Reads these (path, severity of a missing frontmatter) pairs, in order: how `load` reads the
+# files it does not find in its cache. `read_documents` reads them one by one; the CLI passes
+# one that shares them out over several processes (`parallel.reader`).
+ReadFiles = Callable[[Sequence[tuple[str, Severity | None]]], list[Document]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    stamp: tuple[int, int]
+    doc: Document
+
+
+def clear_caches() -> None:
+    """Empty the module-level caches of link classification, link resolution and headings."""
+    _classify.cache_clear()
+    markdown_scan.resolve_relative.cache_clear()
+    headings.headings_in.cache_clear()
+
+
+class DocumentCache:
+    """Parsed documents kept between loads, reused while a file's mtime and size are unchanged."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, _Cached] = {}
+        self.hits = 0
+
+    def get(self, path: str, stamp: tuple[int, int]) -> Document | None:
+        """The cached document for `path` if its stamp still matches."""
+        cached = self._docs.get(path)
+        if cached is not None and cached.stamp == stamp:
+            self.hits += 1
+            return cached.doc
+        return None
+
+    def put(self, path: str, stamp: tuple[int, int], doc: Document) -> None:
+        """Remember a parsed document."""
+        self._docs[path] = _Cached(stamp, doc)
+
+
+def _stamp(full: str) -> tuple[int, int]:
+    """A file's modification time (ns) and size: what tells a cached parse is current.
+    Raises OSError."""
+    stat = os.stat(full)
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _cannot_stat(path: str, exc: OSError) -> Document:
+    return _unreadable(path, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+
+
+def read_document(
+    root: Path,
+    path: str,
+    *,
+    missing_frontmatter: Severity | None,
+    cache: DocumentCache | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> Document:
+    """Read and parse one Markdown file (repo-relative `path`); problems become diagnostics."""
+    full = os.path.join(root, path)  # plain strings: pathlib costs more than the read here
+    stamp = (0, 0)
+    if cache is not None:  # the stamp is only needed to reuse a parse between rebuilds
+        try:
+            stamp = _stamp(full)
+        except OSError as exc:
+            return _cannot_stat(path, exc)
+        cached = cache.get(path, stamp)
+        if cached is not None:
+            return cached
+    read = read_text(full, max_size)
+    if read.text is None:
+        doc = _unreadable(path, read.problems)
+    else:
+        doc = parse_document(path, read.text, missing_frontmatter=missing_frontmatter)
+        if read.problems:
+            doc = replace(doc, diagnostics=_diagnostics(path, read.problems) + doc.diagnostics)
+    if cache is not None:
+        cache.put(path, stamp, doc)
+    return doc
+
+
+def read_documents(
+    root: Path,
+    wanted: Sequence[tuple[str, Severity | None]],
+    *,
+    cache: DocumentCache | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+    read: ReadFiles | None = None,
+) -> list[Document]:
+    """`read_document` for each (path, missing-frontmatter severity), in order.
+
+    `read` reads the files (default: one by one, here); with a cache, only the files it does
+    not hold are given to `read`, and what is read goes into it.
+    """
+    if read is None:
+
+        def read(share: Sequence[tuple[str, Severity | None]]) -> list[Document]:
+            return [
+                read_document(root, path, missing_frontmatter=missing, max_size=max_size)
+                for path, missing in share
+            ]
+
+    if cache is None:
+        return read(wanted)
+    docs: list[Document] = []
+    missed: list[tuple[int, tuple[int, int]]] = []  # (index in docs, stamp) of what to read
+    for path, _ in wanted:
+        try:
+            stamp = _stamp(os.path.join(root, path))
+        except OSError as exc:
+            docs.append(_cannot_stat(path, exc))
+            continue
+        cached = cache.get(path, stamp)
+        if cached is None:
+            missed.append((len(docs), stamp))
+            cached = _unreadable(path, ())  # a place, filled below
+        docs.append(cached)
+    fresh = read([wanted[index] for index, _ in missed])
+    for (index, stamp), doc in zip(missed, fresh, strict=True):
+        docs[index] = doc
+        cache.put(doc.path, stamp, doc)
+    return docs
+
+
+def _diagnostics(path: str, problems: Iterable[Problem]) -> tuple[Diagnostic, ...]:
+    return tuple(diagnostic(path, p.line, p.code, p.message) for p in problems)
+
+
+def _unreadable(path: str, problems: Iterable[Problem]) -> Document:
+    return Document(path, None, False, {}, "", 1, (), (), _diagnostics(path, problems), False)
+
+
+def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None) -> Document:
+    """Parse the text of a Markdown file at repo-relative `path`."""
+    problems: list[Diagnostic] = []
+    parts = split(text)
+    frontmatter: Mapping[str, Any] | None = None
+    key_lines: Mapping[str, int] = {}
+    if parts.yaml_text is None:
+        if missing_frontmatter is not None:
+            problems.append(
+                diagnostic(
+                    path,
+                    1,
+                    "KB102",
+                    "has no frontmatter: start the file with a `---` line, the YAML fields, "
+                    "and a closing `---` line",
+                    missing_frontmatter,
+                )
+            )
+    elif not parts.closed:
+        problems.append(
+            diagnostic(path, 1, "KB103", "frontmatter opened on line 1 is never closed by `---`")
+        )
+    else:
+        parsed = parse_yaml(parts.yaml_text, 2)
+        if parsed.error is not None:
+            message, line = parsed.error
+            problems.append(
+                diagnostic(path, line, "KB103", f"frontmatter is not valid YAML: {message}")
+            )
+        elif not isinstance(parsed.data, dict):
+            kind = "empty" if parsed.data is None else f"a {type(parsed.data).__name__}"
+            problems.append(
+                diagnostic(path, 2, "KB104", f"frontmatter must be a mapping of fields, not {kind}")
+            )
+        else:
+            frontmatter, key_lines = parsed.data, parsed.key_lines
+            problems.extend(
+                diagnostic(
+                    path, line, "KB103", f"duplicate key '{key}' (first given on line {first})"
+                )
+                for key, line, first in parsed.duplicates
+            )
+    found = markdown_scan.scan(parts.body, parts.body_line)
+    links = tuple(_resolve(path, raw) for raw in found.links)
+    return Document(
+        path=path,
+        frontmatter=frontmatter,
+        has_frontmatter=parts.yaml_text is not None,
+        key_lines=key_lines,
+        body=parts.body,
+        body_line=parts.body_line,
+        links=links,
+        code_blocks=found.code_blocks,
+        diagnostics=tuple(problems),
+        head=text[: len(text) - len(parts.body)],  # the body is the end of the text
+    )
+
+
+def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
+    """Classify a link and resolve a relative one against the document's folder."""
+    kind, path, anchor = _classify(doc_path.rpartition("/")[0], raw.target)
+    return Link(
+        raw.target, raw.line, kind, doc_path if kind == "anchor" else path, anchor, raw.image
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _classify(folder: str, target: str) -> tuple[LinkKind, str | None, str | None]:
+    """(kind, repo path, anchor) of a link written in a file in repo folder `folder`.
+
+    Cached: the same link text in the same folder (every pattern linking a skill from
+    `patterns/`) resolves the same way. An anchor-only link's path is its own file, filled
+    in by the caller.
+    """
+    if unsafe_url(target):
+        return "unsafe", None, None
+    if _WINDOWS_PATH.match(target) or target.lower().startswith("file:"):
+        return "absolute", None, None
+    if _SCHEME.match(target) or target.startswith("//"):
+        return "external", None, None
+    path_part, _, anchor = target.partition("#")
+    if "?" in path_part:
+        path_part = path_part.split("?", 1)[0]
+    if "%" in path_part:
+        path_part = unquote(path_part)
+    if not path_part:
+        return "anchor", None, anchor or None
+    if path_part.startswith(("/", "\\")):
+        return "absolute", None, anchor or None
+    resolved = posixpath.normpath(f"{folder}/{path_part}" if folder else path_part)
+    if resolved == ".." or resolved.startswith("../"):
+        return "outside", None, anchor or None
+    return "relative", resolved, anchor or None

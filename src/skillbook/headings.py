@@ -1,0 +1,160 @@
+"""Headings of a Markdown body, the anchors MkDocs gives them, and a body's first paragraph.
+
+Headings are found by the same line scan as links (see `markdown_scan`): ATX and setext
+headings outside fenced code. Anchors are slugified exactly as MkDocs' `toc` extension does it.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterable
+
+from markdown.extensions.toc import slugify
+from markdown.extensions.toc import unique as toc_unique
+
+from skillbook.markdown_scan import lines_of, mask_fences
+from skillbook.model import Document, Heading
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
+_ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+_BACKTICKS = re.compile(r"`+")
+_HTML_TAG = re.compile(r"<[^>]+>")
+_MD_LINK_TEXT = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\([^)]*\)|\[[^\]]*\])?")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM_STAR = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
+_EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+# Line patterns start with "\n" (the text is searched with one prepended), which lets the
+# regex engine jump between newlines instead of trying `^` at every character.
+_ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
+_SETEXT_LINE = re.compile(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)")
+
+
+def headings_of(doc: Document) -> tuple[Heading, ...]:
+    """A document's headings, found on first use (most checks never need them) and cached."""
+    return headings_in(doc.body, doc.body_line)
+
+
+@functools.lru_cache(maxsize=4096)
+def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
+    """ATX and setext headings of `body` outside code, in order."""
+    masked = mask_fences(body)
+    found: list[tuple[int, str, int]] = []  # offset, text, level
+    if "#" in masked:
+        for m in _ATX_LINE.finditer("\n" + masked):
+            text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
+            found.append((m.start(), text, len(m.group("hashes"))))
+    if "==" in masked or "--" in masked:
+        for m in _SETEXT_LINE.finditer("\n" + masked):
+            if m.start() < 2:
+                continue
+            previous_start = masked.rfind("\n", 0, m.start() - 1) + 1
+            text = masked[previous_start : m.start() - 1].rstrip("\r")
+            stripped = text.lstrip()
+            if (
+                not stripped
+                or stripped.startswith(("<", ">", "|", "#"))
+                or _SETEXT.match(text)
+                or len(text) - len(stripped) > 3
+            ):
+                continue
+            found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
+    found.sort(key=lambda item: item[0])
+    lines = lines_of(masked, (offset for offset, _, _ in found), first_line)
+    return tuple(
+        _heading(text, line, level) for line, (_, text, level) in zip(lines, found, strict=True)
+    )
+
+
+def _heading(text: str, line: int, level: int) -> Heading:
+    custom_id = None
+    attrs = _ATTR_LIST.search(text) if "{" in text else None
+    if attrs:
+        id_match = _ATTR_ID.search(attrs.group("attrs"))
+        custom_id = id_match.group("id") if id_match else None
+        text = text[: attrs.start()]
+    return Heading(text.strip(), line, level, custom_id)
+
+
+def heading_text(markdown_text: str) -> str:
+    """The plain text a heading renders to (what `toc` slugifies)."""
+    text = _BACKTICKS.sub("", _code_spans_to_text(markdown_text))
+    text = _MD_LINK_TEXT.sub(lambda m: m.group(1), text)
+    for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
+        text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
+    text = _HTML_TAG.sub("", text)
+    return html.unescape(text.replace("\\", ""))
+
+
+def _code_spans_to_text(text: str) -> str:
+    """Keep the content of code spans but protect it from emphasis and link handling."""
+    parts: list[str] = []
+    pos = 0
+    runs = list(_BACKTICKS.finditer(text))
+    i = 0
+    while i < len(runs):
+        opening = runs[i]
+        for j in range(i + 1, len(runs)):
+            closing = runs[j]
+            if len(closing.group()) == len(opening.group()):
+                parts.append(text[pos : opening.start()])
+                parts.append(text[opening.end() : closing.start()].strip())
+                pos = closing.end()
+                i = j + 1
+                break
+        else:
+            i += 1
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
+    """The ids MkDocs' `toc` extension gives these headings.
+
+    As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
+    unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
+    ending in `_<n>` counts on from n).
+    """
+    items = list(headings)
+    used = {h.custom_id for h in items if h.custom_id is not None}
+    counters: dict[str, int] = {}
+    for heading in items:
+        if heading.custom_id is None:
+            _unique(slugify(heading_text(heading.text), "-"), used, counters)
+    return frozenset(used)
+
+
+def _unique(slug: str, used: set[str], counters: dict[str, int]) -> None:
+    try:
+        toc_unique(slug, used, counters)  # adds the unique id to `used`
+    except TypeError:  # older Markdown: no counters (and slow on many repeated headings)
+        toc_unique(slug, used)
+
+
+def first_paragraph(body: str) -> str:
+    """The first paragraph of prose, joined into one line (for fallback descriptions)."""
+    paragraph: list[str] = []
+    fence: str | None = None
+    for raw in body.split("\n"):
+        line = raw.strip()
+        if fence is not None:
+            if line.startswith(fence):
+                fence = None
+            continue
+        match = _FENCE.match(raw)
+        if match:
+            if paragraph:
+                break
+            fence = match.group("fence")
+            continue
+        if not line:
+            if paragraph:
+                break
+            continue
+        if line.startswith(("#", "<", "|", "---", "***", "===", "!!!", "[")) and not paragraph:
+            continue
+        paragraph.append(line.lstrip("> ").strip())
+    return " ".join(paragraph)
