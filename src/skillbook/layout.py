@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from skillbook.model import Layout
 from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
 OPTION_NAMES = ("skills_dir", "patterns_dir", "sessions_dir", "roadmap")
+_ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:)")  # /x, \\server\x, C:\x, C:x
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -66,27 +70,53 @@ def read_site(root: Path) -> tuple[str | None, str]:
     return (site_url if isinstance(site_url, str) and site_url else None), str(docs_dir).strip("/")
 
 
+def option_path(name: str, value: object, *, where: str) -> str:
+    """The repository path an option gives, normalised (`docs//skills/` is `docs/skills`).
+
+    Raises SkillbookError for anything but a path that stays inside the repository: empty,
+    absolute, `.`, or leading out of it once `..` is resolved (`..`, `a/../../x`). The check
+    is lexical; a symlink that leads out is reported when the knowledge base is walked.
+    """
+    kind = "file" if name == "roadmap" else "folder"
+    problem = f"{where}: skillbook option '{name}' must be a {kind} inside the repository"
+    if not isinstance(value, str):
+        raise SkillbookError(f"{problem}, not {type(value).__name__} {value!r}")
+    written = value.strip()
+    if _ABSOLUTE.match(written):
+        raise SkillbookError(f"{problem}, not the absolute path '{written}'")
+    path = posixpath.normpath(written.strip("/")) if written.strip("/") else ""
+    if not path or path == "." or ".." in re.split(r"[/\\]", path):
+        raise SkillbookError(f"{problem}, not '{written}'")
+    return path
+
+
+def layout_from_options(options: Mapping[str, Any], *, where: str) -> Layout:
+    """The layout the `skillbook` plugin options give: the one rule for the CLI and the plugin.
+
+    `options` holds any of `skills_dir`, `patterns_dir`, `sessions_dir`, `roadmap` (a
+    missing or None value takes the default) and `max_file_size` (a positive number of
+    bytes); `roadmap` defaults to `<sessions_dir>/roadmap.yml`. `where` starts each error
+    message (the config file's path). Raises SkillbookError with a one-line message.
+    """
+    values = {
+        name: option_path(name, options[name], where=where)
+        for name in OPTION_NAMES
+        if options.get(name) is not None
+    }
+    values.setdefault("roadmap", f"{values.get('sessions_dir', Layout().sessions_dir)}/roadmap.yml")
+    size = options.get("max_file_size")
+    if size is None:
+        size = DEFAULT_MAX_FILE_SIZE
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise SkillbookError(
+            f"{where}: skillbook option 'max_file_size' must be a positive number of bytes"
+        )
+    return Layout(**values, max_file_size=size)
+
+
 def read_layout(root: Path) -> Layout:
     """The layout configured in `root/mkdocs.yml`, else the defaults."""
     config = _read_config(root)
     if config is None:
         return Layout()
-    config_file = root / "mkdocs.yml"
-    options = plugin_options(config) or {}
-    values = {}
-    for name in OPTION_NAMES:
-        if name in options:
-            value = options[name]
-            if not isinstance(value, str) or not value.strip() or value.startswith(("/", "..")):
-                raise SkillbookError(
-                    f"{config_file}: skillbook option '{name}' must be a folder inside the repository"
-                )
-            values[name] = value.strip().strip("/")
-    if "roadmap" not in values and "sessions_dir" in values:
-        values["roadmap"] = f"{values['sessions_dir']}/roadmap.yml"
-    size = options.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise SkillbookError(
-            f"{config_file}: skillbook option 'max_file_size' must be a positive number of bytes"
-        )
-    return Layout(**values, max_file_size=size)
+    return layout_from_options(plugin_options(config) or {}, where=str(root / "mkdocs.yml"))
