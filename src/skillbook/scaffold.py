@@ -10,7 +10,7 @@ from pathlib import Path
 from skillbook import schema
 from skillbook.errors import SkillbookError
 from skillbook.model import Layout
-from skillbook.render.pages import environment
+from skillbook.render.environment import environment
 from skillbook.roadmap import load_roadmap
 
 

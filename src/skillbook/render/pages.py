@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
-import shlex
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any, overload
-from urllib.parse import quote
 
 import jinja2
 
@@ -19,60 +14,14 @@ from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.model import Document, Pattern, Skill
 from skillbook.render.chart import burnup_svg
+from skillbook.render.environment import environment, md
 from skillbook.status import TaskStatus
+
+# `environment` is imported from here by the plugin
+__all__ = ["STATUS_PAGE", "Href", "Renderer", "environment", "rel", "relative_to", "task_anchor"]
 
 STATUS_PAGE = "status/index.md"
 STATUS_CODES = frozenset({"KB401", "KB402", "KB403", "KB404", "KB405"})
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-
-
-def _md(value: object) -> str:
-    """Escape a value for Markdown prose: it shows as the text it is, and nothing else.
-
-    Every character Markdown or its extensions could read as syntax (links, code spans,
-    emphasis, `{ attr_list }`, table pipes) is backslash-escaped, and `& < >` become entities,
-    so no value can open a tag, a link or an attribute list.
-    """
-    text = " ".join(str(value).split())
-    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
-
-
-def _cell(value: object) -> str:
-    """Escape a value for a Markdown table cell (`_md` already escapes `|`)."""
-    return _md(value)
-
-
-def _url(link: object) -> str:
-    """Percent-encode a relative link for a Markdown link target (spaces, parentheses, quotes)."""
-    return quote(str(link), safe="/#")
-
-
-def _sh(value: object) -> str:
-    """Quote a value for a shell command a reader may paste."""
-    return shlex.quote(str(value))
-
-
-def _hours(value: float) -> str:
-    return f"{value:g} h"
-
-
-def environment(override_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment: a site's `templates_dir` first, then the packaged templates."""
-    loaders: list[jinja2.BaseLoader] = []
-    if override_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(str(override_dir)))
-    loaders.append(jinja2.PackageLoader("skillbook", "templates"))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=False,  # Markdown output; HTML parts escape with |e explicitly
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=False,  # made anew for every build; checking each file per page costs
-    )
-    env.filters.update(md=_md, cell=_cell, hours=_hours, url=_url, sh=_sh)
-    return env
 
 
 def rel(target: str, page: str) -> str:
@@ -311,9 +260,7 @@ class Renderer:
     def unloaded(self, doc: Document, title: str) -> str:
         """The page of a file that could not be loaded (unreadable, or over the size limit)."""
         reasons = "; ".join(d.message for d in doc.diagnostics) or "cannot be read"
-        return (
-            f"# {_md(title)}\n\nThe content of `{doc.path}` is not published: it {_md(reasons)}.\n"
-        )
+        return f"# {md(title)}\n\nThe content of `{doc.path}` is not published: it {md(reasons)}.\n"
 
     def notice(self, diagnostics: Iterable[Diagnostic]) -> str:
         """The notice at the top of a page whose source has problems."""
