@@ -264,3 +264,15 @@ def test_frontmatter_values_are_what_pyyaml_builds(text: str) -> None:
         finally:
             loader.dispose()
     assert results[0] == results[1]
+
+
+@QUICK
+@given(body=markdown_inputs, fields=markdown_inputs)
+@example(body="# T\n", fields="title: x")
+@example(body="\ufeff---\nbroken", fields="")
+def test_a_document_keeps_its_text_as_head_and_body(body: str, fields: str) -> None:
+    from skillbook.documents import parse_document
+
+    for text in (body, f"---\n{fields}\n---\n{body}"):
+        doc = parse_document("patterns/p.md", text, missing_frontmatter=None)
+        assert doc.text == text and doc.text.endswith(doc.body)
