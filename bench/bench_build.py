@@ -4,9 +4,9 @@ For each size, two sites with the same Material theme, features and navigation s
   plugin: skills/ and patterns/ outside docs/, published by the plugin;
   plain:  the same Markdown copied into docs/, with an explicit nav of the same sections
           (Home, Skills, Patterns, Status, Sessions) and no plugin.
-Also measured: the plugin in one process (`jobs: 1`), without exports, the rebuild after
-editing one pattern (what `mkdocs serve` does: a full build with a warm plugin, beside the
-server's thread), and the size of a skill page.
+The plugin runs in MkDocs' own process. Also measured: the plugin without exports, the
+rebuild after editing one pattern (what `mkdocs serve` does: a full build with a warm
+plugin), and the size of a skill page.
 
 Each site is built once untimed, then the sites take turns, `--repeat` rounds, and each
 figure is its site's best build: a slow minute on the machine then falls on every site
@@ -32,7 +32,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -108,32 +107,21 @@ def timed_builds(roots: dict[str, Path], repeat: int, env: dict[str, str]) -> di
 
 
 def rebuild_after_edit(root: Path, edited: Path) -> float:
-    """A warm full rebuild in one process, as `mkdocs serve` does after an edit.
-
-    A thread runs beside it, as the server's does under `mkdocs serve`, so the plugin works
-    as it does there (it never forks beside another thread).
-    """
+    """A warm full rebuild in one process, as `mkdocs serve` does after an edit."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    server = threading.Event()
-    beside = threading.Thread(target=server.wait, daemon=True)
-    beside.start()
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            config = load_config(str(root / "mkdocs.yml"))
-            config.plugins.on_startup(command="serve", dirty=False)
-            build(config)
-            edited.write_text(edited.read_text() + "\nEdited.\n")
-            config = load_config(str(root / "mkdocs.yml"))
-            start = time.perf_counter()
-            build(config)
-            elapsed = time.perf_counter() - start
-            config.plugins.on_shutdown()
-    finally:
-        server.set()
-        beside.join()
+    with contextlib.redirect_stderr(io.StringIO()):
+        config = load_config(str(root / "mkdocs.yml"))
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config)
+        edited.write_text(edited.read_text() + "\nEdited.\n")
+        config = load_config(str(root / "mkdocs.yml"))
+        start = time.perf_counter()
+        build(config)
+        elapsed = time.perf_counter() - start
+        config.plugins.on_shutdown()
     return elapsed
 
 
@@ -169,14 +157,13 @@ def main() -> None:
             generate(plain_root / "docs", skills, patterns)
             _plain_site(plain_root, skills, patterns)
             roots = {"plain": plain_root, "plugin": plugin_root}
-            for name, options in [("one_process", {"jobs": 1}), ("no_exports", {"exports": False})]:
-                roots[name] = Path(tmp, name)
-                shutil.copytree(plugin_root, roots[name])
-                _set_plugin_options(roots[name], elixir_check=False, **options)
+            roots["no_exports"] = Path(tmp, "no_exports")
+            shutil.copytree(plugin_root, roots["no_exports"])
+            _set_plugin_options(roots["no_exports"], elixir_check=False, exports=False)
             env = _build_env(Path(tmp, "bytecode"))
             times = timed_builds(roots, args.repeat, env)
             plain, plugin = times["plain"], times["plugin"]
-            one_process, no_exports = times["one_process"], times["no_exports"]
+            no_exports = times["no_exports"]
             page_kb = (plugin_root / "site/skills/skill-00000/index.html").stat().st_size / 1024
             site_mb = (
                 sum(f.stat().st_size for f in (plugin_root / "site").rglob("*") if f.is_file())
@@ -191,7 +178,6 @@ def main() -> None:
             line = (
                 f"{skills} skills + {patterns} patterns: plain {plain:.2f} s; "
                 f"plugin {plugin:.2f} s ({plugin / plain:.3f}x); "
-                f"in one process {one_process:.2f} s ({one_process / plain:.3f}x); "
                 f"without exports {no_exports:.2f} s ({no_exports / plain:.3f}x); "
                 f"rebuild after one edit: plugin {plugin_rebuild:.2f} s, "
                 f"plain {plain_rebuild:.2f} s ({plugin_rebuild / plain_rebuild:.3f}x); "

@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "skillbook"
 MAX_LINES = 400
-BEING_REWRITTEN = {"skillbook.plugin"}  # out of the line limit until its rewrite lands
+MAX_HOOK_LINES = 300  # the plugin is hooks of a few lines each over `site` and the pipeline
 MKDOCS_FACE = {"skillbook.plugin", "skillbook.config"}
 
 
@@ -96,10 +96,10 @@ def test_modules_stay_small() -> None:
     long = {
         name: lines
         for name, path in _sources().items()
-        if name not in BEING_REWRITTEN
-        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+        if (lines := len(path.read_text(encoding="utf-8").splitlines()))
+        > (MAX_HOOK_LINES if name == "skillbook.plugin" else MAX_LINES)
     }
-    assert long == {}, f"over {MAX_LINES} lines: split by what each owns"
+    assert long == {}, "split by what each owns (the plugin: move logic into `site`)"
 
 
 def test_only_the_cli_imports_parallel() -> None:

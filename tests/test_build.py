@@ -13,7 +13,7 @@ import pytest
 
 from skillbook.cli import main
 
-from .conftest import write_tree
+from .conftest import mkdocs_build, write_tree
 
 pytestmark = pytest.mark.slow
 
@@ -400,44 +400,26 @@ def test_exports_can_be_turned_off(tmp_path: Path) -> None:
     assert (site / "schemas/skill.schema.json").is_file()  # editor schemas are not exports
 
 
-def test_raw_copies_that_fail_are_listed(tmp_path: Path) -> None:
-    from skillbook.plugin import _copy_files
-
-    source = write_tree(tmp_path / "src", {"a.md": "# A\n"}) / "a.md"
-    blocker = tmp_path / "site" / "blocked"
-    blocker.parent.mkdir()
-    blocker.write_text("a file where a folder is needed")
-    failures: list[str] = []
-    _copy_files(
-        [(source, tmp_path / "site/ok/index.md"), (source, blocker / "x/index.md")], failures
-    )
-    assert (tmp_path / "site/ok/index.md").read_text() == "# A\n"
-    assert len(failures) == 1 and str(blocker / "x/index.md") in failures[0]
+BLOCKING_HOOK = """\
+import os
+from mkdocs.plugins import event_priority
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])  # written by a thread, or by the second process
-@pytest.mark.usefixtures("fork_despite_earlier_threads")
-def test_a_raw_copy_that_cannot_be_written_is_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, jobs: str
-) -> None:
-    from mkdocs.commands.build import build as mkdocs_build_in_process
-    from mkdocs.config import load_config
+@event_priority(50)  # before skillbook's on_post_build writes the raw copies
+def on_post_build(config, **kwargs):
+    os.makedirs(os.path.join(config.site_dir, "skills/retry/index.md"))  # a folder in the way
+"""
 
-    from skillbook import plugin as plugin_module
 
-    real = plugin_module._copy_files
-
-    def one_fails(copies: list[tuple[Path, Path]], failures: list[str]) -> None:
-        real(copies[1:], failures)
-        failures.append(f"{copies[0][1]}: No space left on device")
-
-    monkeypatch.setattr(plugin_module, "_copy_files", one_fails)
-    root = write_tree(tmp_path, _good_with_option(f"jobs: {jobs}"))
-    config = load_config(str(root / "mkdocs.yml"))
-    with caplog.at_level("DEBUG", logger="mkdocs"):
-        mkdocs_build_in_process(config)
-    assert "raw Markdown copy not written" in caplog.text
-    assert "No space left on device" in caplog.text
+def test_a_raw_copy_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
+    files = _good_with_option("")
+    files["mkdocs.yml"] = str(files["mkdocs.yml"]) + "hooks:\n  - hook.py\n"
+    files["hook.py"] = BLOCKING_HOOK
+    root = write_tree(tmp_path, files)
+    done = build(root, strict=True)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "raw Markdown copy not written" in done.stderr
+    assert "skills/retry/index.md" in done.stderr
     assert (root / "site/patterns/backoff/index.md").is_file()  # the others were written
 
 
@@ -450,38 +432,18 @@ def _site_files(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_second_process_builds_the_same_site(tmp_path: Path) -> None:
-    """The exports and relations made beside the page conversion are those made in one process."""
-    sites: dict[str, dict[str, bytes]] = {}
-    for jobs in ("1", "2"):
-        root = write_tree(tmp_path / jobs, _good_with_option(f"jobs: {jobs}"))
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-v"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        sites[jobs] = _site_files(root)
-    one, two = sites["1"], sites["2"]
+def test_an_old_jobs_option_warns_and_changes_nothing(tmp_path: Path) -> None:
+    """`jobs` is retired: a site that still sets it builds, with a warning, the same site."""
+    plain = write_tree(tmp_path / "plain", GOOD)
+    assert build(plain, strict=True).returncode == 0
+    old = write_tree(tmp_path / "old", _good_with_option("jobs: 2"))
+    done = mkdocs_build(old)  # not quiet: -q hides warnings
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "option 'jobs' is no longer used and can be removed" in done.stderr
+    one, two = _site_files(plain), _site_files(old)
     assert one.keys() == two.keys()
     assert [path for path in one if one[path] != two[path]] == []
-    assert "skills/retry/retry.zip" in one and "Patterns this skill uses" in one[
-        "skills/retry/index.html"
-    ].decode("utf-8")
-
-
-@pytest.mark.parametrize("value", ["0", "-2"])
-def test_jobs_must_be_positive(tmp_path: Path, value: str) -> None:
-    root = write_tree(tmp_path, _good_with_option(f"jobs: {value}"))
-    done = build(root, strict=False)
-    assert done.returncode != 0
-    assert "option 'jobs' must be a positive number of processes" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert "skills/retry/retry.zip" in one
 
 
 def test_a_site_can_override_a_catalogue(tmp_path: Path) -> None:
@@ -553,9 +515,8 @@ def on_page_content(html, page, **kwargs):
 """
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_html_another_plugin_adds_later_is_sanitised_too(tmp_path: Path, jobs: str) -> None:
-    files = _good_with_option(f"jobs: {jobs}")
+def test_html_another_plugin_adds_later_is_sanitised_too(tmp_path: Path) -> None:
+    files = _good_with_option("")
     files["mkdocs.yml"] = str(files["mkdocs.yml"]) + "hooks:\n  - hook.py\n"
     files["hook.py"] = HOOK
     files["skills/retry/SKILL.md"] = SKILL + '\n<img src="x.png" onerror="alert(1)">\n'
@@ -585,7 +546,7 @@ def test_a_one_off_build_lets_go_of_the_knowledge_base(
     config.plugins.on_startup(command=command, dirty=False)
     mkdocs_build_in_process(config)
     plugin = config.plugins["skillbook"]
-    assert (plugin.analysis is not None) is kept
+    assert plugin.build is None  # the build's state goes with it
     assert (len(plugin.cache._docs) > 0) is kept  # serve rebuilds reuse the parsed files
     assert (headings.headings_in.cache_info().currsize > 0) is kept
     assert (root / "site/skills/retry/index.html").is_file()

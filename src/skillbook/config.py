@@ -1,9 +1,31 @@
-"""The plugin's typed configuration (the `skillbook` entry of mkdocs.yml)."""
+"""The plugin's typed configuration (the `skillbook` entry of mkdocs.yml), and what it
+asks of MkDocs' own configuration: the Markdown extensions and stylesheet its pages need."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.plugins import get_plugin_logger
+
+from skillbook.model import Layout
+from skillbook.site import CSS_PATH, Options
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+log = get_plugin_logger(__name__)
+
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+FENCES = ("fenced_code", "superfences")  # either reads fenced code blocks
+RETIRED_TEMPLATES = {  # Markdown templates replaced by HTML ones: an override would be ignored
+    "skill_relations.md.j2": "skill_relations.html.j2",
+    "pattern_relations.md.j2": "pattern_relations.html.j2",
+    "download.md.j2": "download.html.j2",
+}
 
 
 class SkillbookConfig(base.Config):
@@ -52,11 +74,56 @@ class SkillbookConfig(base.Config):
     the pages of skills, patterns, sessions and the generated pages (`skillbook check` reports
     them as KB306 and KB307). Pages in docs/ are the site's own and are left as written."""
 
-    jobs = c.Optional(c.Type(int))
-    """Processes a build may use: the default is one per core. From 1,000 files up the
-    knowledge base is read in that many, and the exports and relations are made in a second
-    process while MkDocs converts the pages (only on Linux, and never beside another thread,
-    as under `mkdocs serve`). `jobs: 1` keeps everything in one process."""
+    jobs = c.Deprecated(
+        message="skillbook: option '{}' is no longer used and can be removed: the plugin "
+        "always runs in MkDocs' own process (`skillbook check --jobs` still reads on "
+        "several cores)"
+    )
+    """Retired: the plugin runs in one process. An old `jobs:` gets a warning, not an error."""
 
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of templates that override the packaged ones by file name."""
+
+
+def prepare_markdown(config: MkDocsConfig) -> str | None:
+    """Add the Markdown extensions the pages need; the `toc` permalink text, if any."""
+    for name in REQUIRED_EXTENSIONS:
+        if not any(str(ext).endswith(name) for ext in config.markdown_extensions):
+            config.markdown_extensions.append(name)
+    # skills and patterns are made of fenced code: without a fence extension, a fence
+    # swallows the rest of the page
+    if not any(str(ext).endswith(FENCES) for ext in config.markdown_extensions):
+        config.markdown_extensions.append("fenced_code")
+    if CSS_PATH not in [str(css) for css in config.extra_css]:
+        config.extra_css.append(CSS_PATH)
+    permalink = config.mdx_configs.get("toc", {}).get("permalink")
+    return "\u00b6" if permalink is True else (str(permalink) if permalink else None)
+
+
+def warn_retired_templates(templates: str | None) -> None:
+    for old, new in RETIRED_TEMPLATES.items() if templates else ():
+        if (Path(str(templates)) / old).is_file():
+            log.warning(
+                "%s/%s is no longer used: it is HTML now; write it as %s (see the packaged one)",
+                templates,
+                old,
+                new,
+            )
+
+
+def site_options(
+    options: SkillbookConfig, config: MkDocsConfig, layout: Layout, root: Path
+) -> Options:
+    """What the published pages depend on, from the plugin's options and the site's; the
+    Markdown extensions the pages need are turned on on the way."""
+    return Options(
+        layout=layout,
+        docs_dir=Path(os.path.relpath(config.docs_dir, root)).as_posix(),
+        exports=options.exports,
+        notices=options.notices,
+        nav_max_entries=options.nav_max_entries,
+        permalink=prepare_markdown(config),
+        site_url=config.site_url or None,
+        site_name=config.site_name,
+        site_description=config.site_description,
+    )

@@ -1,0 +1,395 @@
+"""What the plugin publishes, as plain functions of one analysis: no MkDocs here.
+
+The navigation, the generated pages, the blocks put into each page (lead, notice, download
+block, relations, catalogue entries), a page's title, description and tags, the exports and
+the raw Markdown copies. The plugin's hooks hand these to MkDocs; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+import jinja2
+
+from skillbook.export import build_bundles, page_url, problems_of
+from skillbook.loader import first_heading
+from skillbook.model import Document, Layout
+from skillbook.pipeline import Analysis
+from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
+from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
+from skillbook.site_links import rewrite_links
+
+CSS_PATH = "assets/skillbook/skillbook.css"
+_PACKAGE = Path(__file__).parent
+_HEADING = re.compile(r'<h([1-6])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the site's configuration says that the published pages depend on."""
+
+    layout: Layout = field(default_factory=Layout)
+    docs_dir: str = "docs"  # repo-relative
+    exports: bool = True
+    notices: bool = True
+    nav_max_entries: int = 200
+    permalink: str | None = None  # the `toc` extension's permalink text, if any
+    site_url: str | None = None
+    site_name: str = ""
+    site_description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """A page's title, description and tags, as escaped HTML text (Material prints them raw)."""
+
+    title: str
+    description: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Blocks:
+    """What one page gets besides its own converted text.
+
+    `lead` goes under its title in the page's contents (search indexes it); `under_title`
+    (notice, download block) and `after_body` (relations) go into the written page only.
+    A catalogue's entries replace `catalogue` where its template put the site's marker.
+    """
+
+    lead: str = ""
+    under_title: str = ""
+    after_body: str = ""
+    catalogue: str = ""
+
+
+class Site:
+    """The site of one analysis: every page, block and export the plugin publishes."""
+
+    def __init__(self, analysis: Analysis, env: jinja2.Environment, options: Options) -> None:
+        self.analysis = analysis
+        self.options = options
+        self.renderer = Renderer(analysis, env)
+        kb = analysis.kb
+        self.layout = kb.layout
+        self.skills = {s.path: s for s in kb.skills}
+        self.patterns = {p.path: p for p in kb.patterns}
+        self.sessions = {s.path: s for s in kb.sessions}
+        self.docs = {doc.path: doc for doc in kb.documents()}
+        self.problems: dict[str, list[Any]] = defaultdict(list)
+        for d in analysis.report.diagnostics:
+            self.problems[d.path].append(d)
+        self.docs_dir = options.docs_dir
+        self.intro_of = {  # generated page (src path) -> the section README shown in it
+            f"{getattr(self.layout, f'{section}_dir')}/index.md": doc.path
+            for section, doc in kb.intros.items()
+        }
+        # unguessable, so no text of the knowledge base can place what goes at them
+        self.catalogue_marker = f"<!-- skillbook-catalogue-{secrets.token_hex(8)} -->"
+
+    # the files -------------------------------------------------------------------------
+
+    def entry_paths(self) -> list[str]:
+        """Repo paths of every knowledge-base file published: entries, logs, skill files."""
+        kb = self.analysis.kb
+        paths = [s.path for s in kb.skills] + [p.path for p in kb.patterns]
+        return paths + [s.path for s in kb.sessions] + list(kb.assets)
+
+    def src_paths(self, ours: Iterable[str], in_docs: Iterable[str]) -> dict[str, str]:
+        """Repo path -> site (src) path of every file the site publishes from the repository:
+        the plugin's own files keep their path, those of docs_dir lose the folder."""
+        found = {src: src for src in ours}
+        found.update((posixpath.join(self.docs_dir, src), src) for src in in_docs)
+        return found
+
+    def edit_uri(self, repo_path: str) -> str:
+        """The file's `edit_uri`: MkDocs joins it to a docs_dir-relative base, so step out."""
+        return quote(posixpath.relpath(repo_path, self.options.docs_dir))
+
+    def generated_pages(self) -> dict[str, str]:
+        """src path -> Markdown of the catalogues, the status dashboard and the journal."""
+        layout, renderer, marker = self.layout, self.renderer, self.catalogue_marker
+        skills, patterns = f"{layout.skills_dir}/index.md", f"{layout.patterns_dir}/index.md"
+        sessions = f"{layout.sessions_dir}/index.md"
+        return {
+            skills: renderer.skills_index(skills, marker),
+            patterns: renderer.patterns_index(patterns, marker),
+            STATUS_PAGE: renderer.status_page(),
+            sessions: renderer.sessions_index(sessions),
+        }
+
+    def static_files(self) -> dict[str, bytes]:
+        """The stylesheet and the published JSON schemas."""
+        found = {CSS_PATH: (_PACKAGE / "templates" / "skillbook.css").read_bytes()}
+        for schema in sorted((_PACKAGE / "schemas").glob("*.json")):
+            found[f"schemas/{schema.name}"] = schema.read_bytes()
+        return found
+
+    def exports(self) -> tuple[dict[str, bytes], list[str]]:
+        """catalog.json, llms.txt, llms-full.txt and every skill's bundle zip; the problems
+        bundling met (each a KB301 that the check reports already)."""
+        if not self.options.exports:
+            return {}, []
+        o, analysis = self.options, self.analysis
+        made: dict[str, bytes] = {
+            "catalog.json": catalog_json(
+                analysis, site_url=o.site_url, docs_dir=o.docs_dir
+            ).encode(),
+            "llms.txt": llms_txt(
+                analysis,
+                title=o.site_name,
+                summary=o.site_description,
+                site_url=o.site_url,
+                docs_dir=o.docs_dir,
+            ).encode(),
+            "llms-full.txt": llms_full_txt(analysis, title=o.site_name).encode(),
+        }
+        bundles = build_bundles(analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir)
+        for bundle in bundles:
+            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
+        return made, [str(problem) for problem in problems_of(bundles)]
+
+    def raw_copies(self) -> dict[str, str]:
+        """Site path -> text of each skill's and pattern's raw Markdown, beside its page."""
+        if not self.options.exports:
+            return {}
+        kb = self.analysis.kb
+        copies: dict[str, str] = {}
+        for doc in [s.doc for s in kb.skills] + [p.doc for p in kb.patterns]:
+            url = page_url(kb, doc.path, self.options.docs_dir)
+            if url is not None and doc.loaded:  # not loaded: KB101 / KB106
+                copies[url + RAW_NAME] = doc.text
+        return copies
+
+    # the navigation --------------------------------------------------------------------
+
+    def nav(self, *, home: bool, docs_pages: Iterable[str]) -> list[Any]:
+        """Home, Skills, Patterns, Status, Sessions, then the pages of docs/ by folder.
+
+        Every page renders its section's navigation, so listing 1,000 entries in it makes
+        each page large and the build quadratic: past `nav_max_entries` a section shows only
+        its catalogue, which lists every entry.
+        """
+        kb, layout, limit = self.analysis.kb, self.layout, self.options.nav_max_entries
+
+        def section(title: str, index: str, entries: list[Any]) -> dict[str, Any]:
+            return {title: [index, *entries] if len(entries) <= limit else index}
+
+        nav: list[Any] = [{"Home": "index.md"}] if home else []
+        skills = sorted(kb.skills, key=lambda s: s.name)
+        patterns = sorted(kb.patterns, key=lambda p: p.title.lower())
+        sessions = sorted(kb.sessions, key=lambda s: s.path, reverse=True)
+        nav += [
+            section(
+                "Skills", f"{layout.skills_dir}/index.md", [{text(s.name): s.path} for s in skills]
+            ),
+            section(
+                "Patterns",
+                f"{layout.patterns_dir}/index.md",
+                [{text(p.title): p.path} for p in patterns],
+            ),
+            {"Status": STATUS_PAGE},
+            section(
+                "Sessions",
+                f"{layout.sessions_dir}/index.md",
+                [{text(s.title): s.path} for s in sessions],
+            ),
+        ]
+        sections: dict[str, list[str]] = defaultdict(list)
+        for src in docs_pages:
+            if src == "index.md":
+                continue
+            top, _, rest = src.partition("/")
+            sections[top.replace("-", " ").replace("_", " ").capitalize() if rest else ""].append(
+                src
+            )
+        nav.extend(sections.pop("", []))
+        nav.extend({title: sorted(paths)} for title, paths in sorted(sections.items()))
+        return nav
+
+    # one page --------------------------------------------------------------------------
+
+    def source(self, repo_path: str, read: Callable[[str], Document]) -> str:
+        """The Markdown MkDocs is given for a knowledge-base page: the text the loader read.
+
+        A Markdown file inside a skill folder (references/) is read with `read`. An empty
+        frontmatter block comes first, so MkDocs reads no `Key: value` first line as metadata.
+        """
+        doc = self.docs.get(repo_path)
+        if doc is None:
+            doc = self.docs[repo_path] = read(repo_path)
+        body = doc.body if doc.loaded else self.renderer.unloaded(doc, self._title(repo_path))
+        return "---\n{}\n---\n\n" + body
+
+    def _title(self, repo_path: str) -> str:
+        if repo_path in self.skills:
+            return self.skills[repo_path].name
+        if repo_path in self.patterns:
+            return self.patterns[repo_path].title
+        return posixpath.basename(repo_path)
+
+    def meta(self, repo_path: str) -> Meta:
+        """Title, description and tags of a knowledge-base page, from the checked fields."""
+        doc = self.docs.get(repo_path)
+        description: str | None = None
+        tags: tuple[str, ...] = ()
+        if repo_path in self.patterns:
+            pattern = self.patterns[repo_path]
+            title, description, tags = pattern.title, pattern.summary, pattern.tags
+        elif repo_path in self.sessions:
+            title = self.sessions[repo_path].title
+        else:
+            title = (first_heading(doc) if doc is not None else None) or ""
+            if repo_path in self.skills:
+                skill = self.skills[repo_path]
+                title, description, tags = title or skill.name, skill.description, skill.tags
+        return Meta(
+            text(title or posixpath.basename(repo_path)),
+            text(description) if description else None,
+            tuple(text(tag) for tag in tags),
+        )
+
+    def blocks(self, src: str, repo_path: str, href: Href) -> Blocks:
+        """The lead, notice, download block, relations and catalogue entries of one page."""
+        renderer, o = self.renderer, self.options
+        skill, pattern = self.skills.get(repo_path), self.patterns.get(repo_path)
+        lead = ""
+        if skill is not None:
+            lead = _stated(skill.doc, "description", skill.description)
+        elif pattern is not None:
+            lead = _stated(pattern.doc, "summary", pattern.summary)
+        diagnostics = self.problems.get(repo_path)
+        under = renderer.notice(diagnostics) if diagnostics and o.notices else ""
+        if skill is not None and o.exports:
+            under += renderer.download(skill, o.site_url)
+        after = catalogue = ""
+        if skill is not None:
+            after = renderer.skill_relations(skill, href, o.permalink)
+        elif pattern is not None:
+            after = renderer.pattern_relations(pattern, href, o.permalink)
+        elif src == f"{self.layout.skills_dir}/index.md":
+            catalogue = renderer.skills_catalogue(href)
+        elif src == f"{self.layout.patterns_dir}/index.md":
+            catalogue = renderer.patterns_catalogue(href)
+        return Blocks(renderer.lead(lead) if lead else "", under, after, catalogue)
+
+    def may_need_rewriting(
+        self, repo_path: str, src: str, src_of: dict[str, str], *, generated: bool = False
+    ) -> bool:
+        """False for a page whose every relative link already resolves on the site as is.
+
+        That is a knowledge-base page published at its repository path whose relative links
+        all point at files published at theirs, and a generated page (its links are made for
+        the site) unless the section README shown in it has other links.
+        """
+        if generated:
+            intro = self.intro_of.get(src)
+            return intro is not None and self.may_need_rewriting(intro, intro, src_of)
+        doc = self.docs.get(repo_path)
+        if doc is None or repo_path != src:
+            return True
+        return any(
+            link.kind == "relative" and src_of.get(link.path or "") != link.path
+            for link in doc.links
+        )
+
+    def rewrite(
+        self,
+        markdown: str,
+        repo_path: str,
+        src: str,
+        src_of: dict[str, str],
+        *,
+        repo_url: str | None,
+        edit_uri: str | None,
+    ) -> str:
+        """A page's Markdown with links written for GitHub pointed at the site's pages, or at
+        the repository for files the site does not publish."""
+        root, docs_dir = self.analysis.kb.root, self.docs_dir
+        return rewrite_links(
+            markdown,
+            page_repo_path=repo_path,
+            page_src_uri=src,
+            src_of=src_of,
+            repo_link=lambda path: repo_link(
+                path, repo_url=repo_url, edit_uri=edit_uri, docs_dir=docs_dir
+            ),
+            exists=lambda path: (root / path).exists(),
+        )
+
+
+def text(value: str) -> str:
+    """A value as HTML text on one line."""
+    return html.escape(" ".join(value.split()), quote=True)
+
+
+def _stated(doc: Document, key: str, value: str) -> str:
+    """`value` if the file's frontmatter states it, else "": it was taken from the body."""
+    stated = (doc.frontmatter or {}).get(key)
+    return value if isinstance(stated, str) and stated.strip() else ""
+
+
+def repo_link(
+    path: str, *, repo_url: str | None, edit_uri: str | None, docs_dir: str
+) -> str | None:
+    """A link to a repository file the site does not publish, from repo_url and edit_uri.
+
+    `edit_uri` may be relative to `repo_url` (`edit/main/docs/`) or absolute; GitHub's
+    `edit/` becomes `blob/`.
+    """
+    edit = urljoin((repo_url or "").rstrip("/") + "/", edit_uri or "")
+    if "/edit/" not in edit or not edit.startswith(("http://", "https://")):
+        return None
+    blob = edit.replace("/edit/", "/blob/", 1).rstrip("/") + "/"
+    return normalise_url(urljoin(blob, posixpath.relpath(path, docs_dir)))
+
+
+def normalise_url(url: str) -> str:
+    """Resolve `..` segments in a URL's path (edit links step out of docs_dir with them)."""
+    parts = urlsplit(url)
+    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+    return urlunsplit(parts._replace(path=path))
+
+
+def after_title(page_html: str, block: str) -> str:
+    """Insert `block` after the converted page's leading `<h1>` (its title), or at the top."""
+    if not block:
+        return page_html
+    stripped = page_html.lstrip()
+    if stripped.startswith("<h1"):
+        end = stripped.find("</h1>")
+        if end >= 0:
+            end += len("</h1>")
+            return stripped[:end] + "\n" + block + stripped[end:]
+    return block + page_html
+
+
+def headings(added_html: str) -> list[tuple[str, str, int]]:
+    """(title, id, level) of each heading with an id in a piece of HTML."""
+    found = []
+    for match in _HEADING.finditer(added_html):
+        title = _TAG.sub("", _HEADERLINK.sub("", match.group(3))).strip()
+        found.append((title, match.group(2), int(match.group(1))))
+    return found
+
+
+def relative_href(src_of: dict[str, str], url_of: Callable[[str], str | None], page: str) -> Href:
+    """Links from the page at src path `page` to repo paths: MkDocs' URL where it publishes
+    the target (`url_of` a src path), else the plain relative path."""
+
+    def href(path: str) -> str:
+        target = src_of.get(path, path)
+        return url_of(target) or rel(path, page)
+
+    return href
