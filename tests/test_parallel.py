@@ -160,10 +160,12 @@ def test_a_refused_fork_leaves_the_share_to_the_parent(
     _same(_analyse(root, 3), sequential)
 
 
-@pytest.mark.usefixtures("few_items")
 def test_no_fork_while_another_thread_runs(
     make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The real guard, not the fixture's: with a thread beside it, the read stays here."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "MIN_SHARE", 1)
     root = make_kb(_messy(5))
     seen = _counting(monkeypatch)
     with _another_thread():

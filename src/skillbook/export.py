@@ -20,7 +20,6 @@ from pathlib import Path
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
 from skillbook.model import KnowledgeBase, Skill
-from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
 REFERENCES = "references"
 # fixed timestamp: the same knowledge base gives byte-identical zips
@@ -79,14 +78,24 @@ def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str |
 
 
 class _Sources:
-    """File contents and their links, read once for all the bundles of a run."""
+    """File contents and their links, read once for all the bundles of a run.
 
-    def __init__(self, root: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
-        self.root = root
-        self.max_size = max_size  # for Markdown: a larger file is KB106 and not bundled
+    The knowledge base's Markdown is taken as the loader read it (where it read it cleanly:
+    UTF-8, no NUL); other files are read here.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.root = kb.root
+        self.max_size = kb.layout.max_file_size  # for Markdown: larger is KB106, not bundled
         self._data: dict[str, bytes | None] = {}
+        self._texts = {
+            doc.path: doc.text
+            for doc in kb.documents()
+            if doc.loaded and not any(d.code == "KB101" for d in doc.diagnostics)
+        }
         self._spans: dict[str, tuple[str, list[LinkSpan]] | None] = {}
-        self._kinds: dict[str, str | None] = {}
+        self._kinds: dict[str, str | None] = dict.fromkeys(kb.assets, "file")
+        self._kinds.update((doc.path, "file") for doc in kb.documents())
 
     def kind(self, repo_path: str) -> str | None:
         """ "file", "other" (a folder or the like), or None when nothing is there."""
@@ -109,9 +118,10 @@ class _Sources:
 
     def text_and_links(self, repo_path: str) -> tuple[str, list[LinkSpan]] | None:
         if repo_path not in self._spans:
-            data = self.data(repo_path)
+            text = self._texts.get(repo_path)
+            data = None if text is not None else self.data(repo_path)
             try:
-                text = None if data is None else data.decode("utf-8")
+                text = text if data is None else data.decode("utf-8")
             except UnicodeDecodeError:
                 text = None
             self._spans[repo_path] = None if text is None else (text, links_in(text))
@@ -127,7 +137,7 @@ class _Builder:
         docs_dir: str,
         sources: _Sources | None = None,
     ) -> None:
-        self.sources = sources or _Sources(kb.root, kb.layout.max_file_size)
+        self.sources = sources or _Sources(kb)
         self.kb = kb
         self.skill = skill
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -256,7 +266,7 @@ def build_bundles(
     kb: KnowledgeBase, *, site_url: str | None = None, docs_dir: str = "docs"
 ) -> list[Bundle]:
     """Bundles of every skill whose name is valid (a bundle folder is named after it)."""
-    sources = _Sources(kb.root, kb.layout.max_file_size)  # each file read and scanned once
+    sources = _Sources(kb)  # each file read and scanned once
     return [_Builder(kb, s, site_url, docs_dir, sources).build() for s in kb.skills]
 
 

@@ -203,12 +203,13 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         each lead under its title, and mark where the written page gets the rest."""
         if (b := self.build) is None or b.site is None:
             return env
+        by_src = {file.src_uri: file for file in files}  # Files' own lookup parses each path
         for src, file in {**b.entries, **b.generated}.items():
             page = file.page
             if page is None or page.content is None:
                 continue
             content = sanitize(page.content) if self.config.sanitize else page.content
-            blocks = b.site.blocks(src, b.repo_of.get(src, src), _href(b, file, files))
+            blocks = b.site.blocks(src, b.repo_of.get(src, src), _href(b, file, by_src))
             if blocks.after_body:
                 _extend_toc(page, blocks.after_body)
                 content += "\n" + b.body_marker
@@ -265,11 +266,11 @@ def _marker(name: str) -> str:
     return f"<!-- skillbook-{name}-{secrets.token_hex(8)} -->"
 
 
-def _href(b: _Build, file: File, files: Files) -> Href:
+def _href(b: _Build, file: File, by_src: dict[str, File]) -> Href:
     """Links from `file`'s page to repo paths, as MkDocs will publish them."""
 
     def url_of(src: str) -> str | None:
-        target = files.get_file_from_path(src)
+        target = by_src.get(src)
         return target.url_relative_to(file) if target is not None else None
 
     return pages.relative_href(b.src_of, url_of, file.src_uri)

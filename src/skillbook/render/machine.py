@@ -105,8 +105,8 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
 def catalog_json(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs") -> str:
     """`catalog` serialised."""
     return (
-        json.dumps(
-            catalog(analysis, site_url=site_url, docs_dir=docs_dir), indent=2, ensure_ascii=False
+        json.dumps(  # compact: an indented dump is made by json's pure-Python encoder, 5x slower
+            catalog(analysis, site_url=site_url, docs_dir=docs_dir), ensure_ascii=False
         )
         + "\n"
     )
