@@ -128,3 +128,12 @@ def test_nothing_the_plugin_runs_can_fork() -> None:
         )
     }
     assert forking == set()
+
+
+@pytest.mark.parametrize(
+    "module", ["skillbook.render.pages", "skillbook.render.machine", "skillbook.render.chart"]
+)
+def test_render_takes_data_without_the_loader(module: str) -> None:
+    """Renderers are handed what was loaded; they reach neither the loader nor the reader."""
+    reachable = _reachable(module)
+    assert reachable.isdisjoint({"skillbook.loader", "skillbook.documents", "skillbook.walk"})

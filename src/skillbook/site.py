@@ -20,10 +20,10 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import jinja2
 
+from skillbook.analysis import Analysis
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
 from skillbook.model import Document, Layout
-from skillbook.pipeline import Analysis
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
 from skillbook.site_links import rewrite_links
