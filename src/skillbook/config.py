@@ -12,7 +12,7 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import get_plugin_logger
 
 from skillbook.model import Layout
-from skillbook.site import CSS_PATH, Options
+from skillbook.site import CSS_PATH, JS_PATH, Options
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -96,6 +96,8 @@ def prepare_markdown(config: MkDocsConfig) -> str | None:
         config.markdown_extensions.append("fenced_code")
     if CSS_PATH not in [str(css) for css in config.extra_css]:
         config.extra_css.append(CSS_PATH)
+    if JS_PATH not in [str(js) for js in config.extra_javascript]:
+        config.extra_javascript.append(JS_PATH)
     permalink = config.mdx_configs.get("toc", {}).get("permalink")
     return "\u00b6" if permalink is True else (str(permalink) if permalink else None)
 

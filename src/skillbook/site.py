@@ -29,6 +29,7 @@ from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
 from skillbook.site_links import rewrite_links
 
 CSS_PATH = "assets/skillbook/skillbook.css"
+JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
 _PACKAGE = Path(__file__).parent
 _HEADING = re.compile(r'<h([1-6])\b[^>]*?\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
@@ -130,8 +131,11 @@ class Site:
         }
 
     def static_files(self) -> dict[str, bytes]:
-        """The stylesheet and the published JSON schemas."""
-        found = {CSS_PATH: (_PACKAGE / "templates" / "skillbook.css").read_bytes()}
+        """The stylesheet, the catalogues' filter script and the published JSON schemas."""
+        found = {
+            CSS_PATH: (_PACKAGE / "templates" / "skillbook.css").read_bytes(),
+            JS_PATH: (_PACKAGE / "templates" / "skillbook.js").read_bytes(),
+        }
         for schema in sorted((_PACKAGE / "schemas").glob("*.json")):
             found[f"schemas/{schema.name}"] = schema.read_bytes()
         return found

@@ -170,8 +170,12 @@ class Renderer:
 
     def skills_catalogue(self, href: Href) -> str:
         """The cards of the skills catalogue, as HTML (`href` gives final links)."""
+        skills = self._sorted_skills()
         return self._render(
-            "skills_catalogue.html.j2", skills=[self._skill(s, href) for s in self._sorted_skills()]
+            "skills_catalogue.html.j2",
+            skills=[self._skill(s, href) for s in skills],
+            tags=_all_tags(s.tags for s in skills),
+            what="skills",
         )
 
     def patterns_index(self, page: str, catalogue: str = "") -> str:
@@ -187,9 +191,12 @@ class Renderer:
 
     def patterns_catalogue(self, href: Href) -> str:
         """The table of the patterns catalogue, as HTML (`href` gives final links)."""
+        patterns = self._sorted_patterns()
         return self._render(
             "patterns_catalogue.html.j2",
-            patterns=[self._pattern(p, href) for p in self._sorted_patterns()],
+            patterns=[self._pattern(p, href) for p in patterns],
+            tags=_all_tags(p.tags for p in patterns),
+            what="patterns",
         )
 
     def _sorted_skills(self) -> list[Skill]:
@@ -353,3 +360,8 @@ class Renderer:
             sessions=rows,
             status_link=rel(STATUS_PAGE, page),
         )
+
+
+def _all_tags(tags: Iterable[Iterable[str]]) -> list[str]:
+    """Every tag once, sorted as a reader looks for them (case aside)."""
+    return sorted({tag for some in tags for tag in some}, key=lambda tag: (tag.lower(), tag))
