@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import html
 import os
-import posixpath
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from skillbook import site as pages
 from skillbook.config import SkillbookConfig, site_options, warn_retired_templates
 from skillbook.diagnostics import Severity
 from skillbook.errors import SkillbookError
+from skillbook.export import page_dest
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options
 from skillbook.loader import DocumentCache, clear_caches, read_document
@@ -132,8 +132,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 use_directory_urls=config.use_directory_urls,
             )
             file.edit_uri = site.edit_uri(path)
-            if posixpath.basename(path) == "SKILL.md":
-                file.dest_uri = posixpath.join(posixpath.dirname(path), "index.html")
+            if (dest := page_dest(path, site.skills, config.use_directory_urls)) is not None:
+                file.dest_uri = dest  # a skill folder's page, or a README beside its SKILL.md
             files.append(file)
             b.entries[path] = file
         for src, content in site.generated_pages().items():

@@ -20,6 +20,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import jinja2
 
+from skillbook.check_reference import read_check_reference
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
 from skillbook.model import Document, Layout
@@ -80,7 +81,8 @@ class Site:
     def __init__(self, analysis: Analysis, env: jinja2.Environment, options: Options) -> None:
         self.analysis = analysis
         self.options = options
-        self.renderer = Renderer(analysis, env)
+        reference = read_check_reference(analysis.kb.root, options.docs_dir)
+        self.renderer = Renderer(analysis, env, check_reference=reference)
         kb = analysis.kb
         self.layout = kb.layout
         self.skills = {s.path: s for s in kb.skills}
@@ -155,7 +157,8 @@ class Site:
             ).encode(),
             "llms-full.txt": llms_full_txt(analysis, title=o.site_name).encode(),
         }
-        bundles = build_bundles(analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir)
+        skip = analysis.not_installable  # skills that would not install get no bundle
+        bundles = build_bundles(analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir, exclude=skip)
         for bundle in bundles:
             made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
         return made, [str(problem) for problem in problems_of(bundles)]
@@ -272,7 +275,7 @@ class Site:
         diagnostics = self.problems.get(repo_path)
         under = renderer.notice(diagnostics) if diagnostics and o.notices else ""
         if skill is not None and o.exports:
-            under += renderer.download(skill, o.site_url)
+            under += renderer.download(skill, o.site_url, href)
         after = catalogue = ""
         if skill is not None:
             after = renderer.skill_relations(skill, href, o.permalink)
