@@ -6,12 +6,14 @@ repository's site, built into a temporary folder and served on 127.0.0.1.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from .conftest import search_site, serve_directory
+from .conftest import mkdocs_build, search_site, serve_directory, write_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -102,3 +104,86 @@ def test_the_site_requests_nothing_but_its_own_files(page: object, site_url: str
     assert requested, "no request was recorded"
     outside = [url for url in requested if not url.startswith((site_url, "data:", "blob:"))]
     assert outside == []
+
+
+CHART_MKDOCS = """\
+site_name: Chart KB
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - skillbook:
+      elixir_check: false
+"""
+
+
+def chart_kb(sessions: int) -> dict[str, str | bytes]:
+    """A phase of 40 tasks and `sessions` session logs, one day apart, each claiming one."""
+    files: dict[str, str | bytes] = {"mkdocs.yml": CHART_MKDOCS, "docs/index.md": "# Home\n"}
+    tasks = "".join(
+        f'      - id: "1.{i}"\n        title: Task {i}\n        priority: high\n'
+        f"        files: [patterns/p{i}.md]\n"
+        for i in range(1, 41)
+    )
+    files["sessions/roadmap.yml"] = f"phases:\n  - id: 1\n    title: One\n    tasks:\n{tasks}"
+    day = date(2026, 1, 1)
+    for i in range(1, sessions + 1):
+        when = (day + timedelta(days=i * 3)).isoformat()
+        files[f"sessions/2026/{when}-s.md"] = (
+            f'---\ndate: {when}\nphase: 1\nhours: 1\ncompleted: ["1.{i}"]\n---\n# Session {i}\n'
+        )
+    return files
+
+
+@pytest.fixture(scope="module")
+def chart_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    built = {}
+    for count in (1, 40):
+        root = write_tree(tmp_path_factory.mktemp(f"chart-{count}"), chart_kb(count))
+        done = mkdocs_build(root)
+        assert done.returncode == 0, done.stderr
+        built[count] = root / "site"
+    return built
+
+
+# every <text> of the chart, as drawn: its box, and the SVG's box
+TEXT_BOXES = """svg => {
+  const outer = svg.getBoundingClientRect();
+  const texts = [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  });
+  return {svg: {left: outer.left, right: outer.right, top: outer.top, bottom: outer.bottom,
+                height: outer.height}, texts};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("sessions", [1, 40])
+def test_the_burnup_chart_shows_every_label_inside_it(
+    browser: object, chart_sites: dict[int, Path], width: int, sessions: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    try:
+        tab = context.new_page()
+        with serve_directory(chart_sites[sessions]) as url:
+            tab.goto(url + "status/")
+            boxes = tab.locator("svg.skillbook-chart").first.evaluate(TEXT_BOXES)
+    finally:
+        context.close()
+    svg, texts = boxes["svg"], boxes["texts"]
+    assert svg["height"] > 100  # drawn to its own proportions, not the 150 px default
+    labels = [t["text"] for t in texts]
+    assert "0" in labels and "40" in labels
+    dates = [t for t in texts if t["text"].startswith("2026-")]
+    assert dates[0]["text"] == "2026-01-04"
+    assert dates[-1]["text"] == f"{date(2026, 1, 1) + timedelta(days=sessions * 3):%Y-%m-%d}"
+    for t in texts:
+        assert svg["left"] - 0.5 <= t["left"] and t["right"] <= svg["right"] + 0.5, t
+        assert svg["top"] - 0.5 <= t["top"] and t["bottom"] <= svg["bottom"] + 0.5, t
+    for before, after in itertools.pairwise(dates):
+        assert before["right"] < after["left"], (before, after)  # no two dates overlap
+    if width == 390:
+        height = min(t["bottom"] - t["top"] for t in dates)
+        assert height >= 8, height  # still legible on a phone

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skillbook import site
+from skillbook import site, site_links
 from skillbook.pipeline import analyse
 from skillbook.render.environment import environment
 
@@ -123,9 +123,11 @@ def test_html_helpers() -> None:
     assert site.after_title("<p>x</p>", "<p>lead</p>") == "<p>lead</p><p>x</p>"
     found = site.headings('<h2 id="uses">Uses <a class="headerlink" href="#uses">¶</a></h2>')
     assert found == [("Uses", "uses", 2)]
-    assert site.normalise_url("https://x.org/a/docs/../skills/x/") == "https://x.org/a/skills/x/"
     assert (
-        site.repo_link(
+        site_links.normalise_url("https://x.org/a/docs/../skills/x/") == "https://x.org/a/skills/x/"
+    )
+    assert (
+        site_links.repo_link(
             "skills/x/run.sh",
             repo_url="https://github.com/o/r",
             edit_uri="edit/main/docs/",

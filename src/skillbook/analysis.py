@@ -5,9 +5,10 @@ Data only, so the renderers can take it without importing the loader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from skillbook.diagnostics import Report
+from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
 from skillbook.model import KnowledgeBase
 from skillbook.relations import Relations
@@ -23,3 +24,5 @@ class Analysis:
     relations: Relations
     status: Status
     elixir: ElixirResult
+    # skill path -> the errors that keep it from installing (`export.install_problems`)
+    not_installable: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)

@@ -59,7 +59,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     root = _root(args.root)
     result = analyse(root, read_layout(root), check_elixir=False)
     if args.format == "json":
-        sys.stdout.write(status_json(result.status))
+        sys.stdout.write(status_json(result.status, result.kb.roadmap))
     else:
         sys.stdout.write(status_text(result.status, result.kb))
     return EXIT_OK
@@ -82,8 +82,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write every skill as a self-contained Agent Skill folder and zip."""
-    from skillbook.export import build_bundles, problems_of
+    """Write every skill as a self-contained Agent Skill folder and zip.
+
+    A skill that would not install (no or broken frontmatter, an invalid field, a name that is
+    not its folder's) is skipped with one line on stderr, and the exit code is 1.
+    """
+    from itertools import chain
+
+    from skillbook.checks import check_files, check_frontmatter
+    from skillbook.export import build_bundles, install_problems, problems_of
     from skillbook.layout import read_site
     from skillbook.loader import load
 
@@ -91,9 +98,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     site_url, docs_dir = read_site(root)
     site_url = args.site_url if args.site_url is not None else site_url
     kb = load(root, read_layout(root))
+    skipped = install_problems(kb, chain(check_files(kb), check_frontmatter(kb)))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir)
+    bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir, exclude=skipped)
     for bundle in bundles:
         folder = bundle.write(out)
         (out / f"{bundle.name}.zip").write_bytes(bundle.zip_bytes())
@@ -101,9 +109,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(
             f"{folder.as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, {copied} copied in"
         )
+    for path, problems in sorted(skipped.items()):
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        print(
+            f"skipped {path}: not a valid Agent Skill: {first.code} {first.message}{more}",
+            file=sys.stderr,
+        )
     for problem in problems_of(bundles):
         print(problem, file=sys.stderr)
-    return EXIT_PROBLEMS if problems_of(bundles) else EXIT_OK
+    return EXIT_PROBLEMS if problems_of(bundles) or skipped else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ import io
 import posixpath
 import zipfile
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,11 @@ from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
 from skillbook.model import KnowledgeBase, Skill
 
 REFERENCES = "references"
+# errors on a SKILL.md that keep its folder from being a valid Agent Skill: unreadable, not
+# loaded, no frontmatter or a broken one, a missing or invalid field, a name not the folder's
+INSTALL_CODES = frozenset(
+    {"KB101", "KB102", "KB103", "KB104", "KB106", "KB201", "KB202", "KB203", "KB204"}
+)
 # fixed timestamp: the same knowledge base gives byte-identical zips
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
@@ -75,6 +80,22 @@ def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str |
         if repo_path.startswith(folder + "/"):
             return repo_path
     return None
+
+
+def page_dest(repo_path: str, skills: Container[str], use_directory_urls: bool) -> str | None:
+    """Where the site writes a page of a skill folder, when not where MkDocs would.
+
+    `skills` holds the paths of the SKILL.md files. A SKILL.md is its folder's page
+    (`<folder>/index.html`). A README.md or index.md beside it, which MkDocs would write to
+    that same file, gets an address of its own, the one `page_url` gives: `<folder>/README/`.
+    """
+    if repo_path in skills:
+        return posixpath.join(posixpath.dirname(repo_path), "index.html")
+    folder, name = posixpath.split(repo_path)
+    if name not in ("README.md", "index.md") or posixpath.join(folder, "SKILL.md") not in skills:
+        return None
+    stem = name[: -len(".md")]
+    return posixpath.join(folder, f"{stem}/index.html" if use_directory_urls else f"{stem}.html")
 
 
 class _Sources:
@@ -262,12 +283,36 @@ def build_bundle(
     return _Builder(kb, skill, site_url, docs_dir).build()
 
 
+def install_problems(
+    kb: KnowledgeBase, diagnostics: Iterable[Diagnostic]
+) -> dict[str, tuple[Diagnostic, ...]]:
+    """Skill path -> the errors that keep the skill from installing as an Agent Skill.
+
+    A skill without them is installable; one with them gets no bundle and no download.
+    """
+    skills = {s.path for s in kb.skills}
+    found: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.path in skills and d.code in INSTALL_CODES and d.severity is Severity.ERROR:
+            found.setdefault(d.path, []).append(d)
+    return {path: tuple(sorted(ds, key=Diagnostic.sort_key)) for path, ds in found.items()}
+
+
 def build_bundles(
-    kb: KnowledgeBase, *, site_url: str | None = None, docs_dir: str = "docs"
+    kb: KnowledgeBase,
+    *,
+    site_url: str | None = None,
+    docs_dir: str = "docs",
+    exclude: Collection[str] = (),
 ) -> list[Bundle]:
-    """Bundles of every skill whose name is valid (a bundle folder is named after it)."""
+    """Bundles of every skill but those whose path is in `exclude` (skills that would not
+    install: see `install_problems`)."""
     sources = _Sources(kb)  # each file read and scanned once
-    return [_Builder(kb, s, site_url, docs_dir, sources).build() for s in kb.skills]
+    return [
+        _Builder(kb, s, site_url, docs_dir, sources).build()
+        for s in kb.skills
+        if s.path not in exclude
+    ]
 
 
 def problems_of(bundles: Iterable[Bundle]) -> list[Diagnostic]:

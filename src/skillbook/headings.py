@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from markdown.extensions.toc import slugify
 from markdown.extensions.toc import unique as toc_unique
@@ -27,6 +27,12 @@ _MD_LINK_TEXT = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?:\([^)]*\)|\[[^\
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM_STAR = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
 _EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^)]*\)|\[[^\]]*\])?")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")
+_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
+_CODE_SLOT = re.compile(r"\x00(\d+)\x00")
 # Line patterns start with "\n" (the text is searched with one prepended), which lets the
 # regex engine jump between newlines instead of trying `^` at every character.
 _ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
@@ -89,7 +95,34 @@ def heading_text(markdown_text: str) -> str:
     return html.unescape(text.replace("\\", ""))
 
 
-def _code_spans_to_text(text: str) -> str:
+def plain_text(markdown_text: str) -> str:
+    """Inline Markdown as the plain text it reads as: for a description or summary taken
+    from a body paragraph, shown in tables, lists and `<meta>` where markup is not rendered.
+
+    Emphasis marks, link and image syntax, inline HTML tags, heading marks and backslash
+    escapes go; a link keeps its text, an image goes with its alt text, a code span keeps
+    its code as written, and entities are decoded.
+    """
+    codes: list[str] = []
+
+    def keep(code: str) -> str:
+        codes.append(code)
+        return f"\x00{len(codes) - 1}\x00"
+
+    text = _code_spans_to_text(markdown_text.replace("\x00", ""), keep)
+    text = _ESCAPED.sub(lambda m: keep(m.group(1)), text)  # `\*` is a star, not emphasis
+    text = _IMAGE.sub("", text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    text = _MD_LINK_TEXT.sub(lambda m: m.group(1), text)
+    for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
+        text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
+    text = _INLINE_TAG.sub("", text)
+    text = html.unescape(_HEADING_MARK.sub("", text))
+    text = _CODE_SLOT.sub(lambda m: codes[int(m.group(1))], text)
+    return " ".join(text.split())
+
+
+def _code_spans_to_text(text: str, keep: Callable[[str], str] | None = None) -> str:
     """Keep the content of code spans but protect it from emphasis and link handling."""
     parts: list[str] = []
     pos = 0
@@ -101,7 +134,8 @@ def _code_spans_to_text(text: str) -> str:
             closing = runs[j]
             if len(closing.group()) == len(opening.group()):
                 parts.append(text[pos : opening.start()])
-                parts.append(text[opening.end() : closing.start()].strip())
+                code = text[opening.end() : closing.start()].strip()
+                parts.append(keep(code) if keep is not None else code)
                 pos = closing.end()
                 i = j + 1
                 break

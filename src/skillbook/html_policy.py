@@ -51,6 +51,11 @@ _GENERIC = {"class", "id", "title", "lang", "dir", "role", "style", "tabindex", 
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
 } | {"*": _GENERIC}
+# how SVG shapes and text are drawn: presentation attributes only (no `href`, no `on*`, no
+# `style`-less tricks); names keep their SVG case (`viewBox`), which the sanitiser matches exactly
+_STROKE = {"stroke", "stroke-width", "stroke-opacity", "stroke-dasharray", "stroke-linecap"}
+_PAINT = {"fill", "fill-opacity", "opacity", "transform"} | _STROKE
+_FONT = {"text-anchor", "dominant-baseline", "font-size", "font-weight", "fill"}
 for _tag, _attrs in {
     "a": {"href", "hreflang", "name", "target", "download"},
     "img": {"src", "alt", "width", "height", "loading", "align"},
@@ -59,19 +64,22 @@ for _tag, _attrs in {
     "input": {"type", "checked", "disabled"},
     "label": {"for"},
     "time": {"datetime"},
-    "svg": {"viewbox", "xmlns", "width", "height", "fill", "focusable", "aria-hidden"},
-    "path": {"d", "fill", "fill-rule", "clip-rule", "stroke", "stroke-width"},
-    "g": {"fill", "stroke", "transform"},
-    "circle": {"cx", "cy", "r", "fill", "stroke"},
-    "rect": {"x", "y", "width", "height", "rx", "ry", "fill", "stroke"},
-    "line": {"x1", "y1", "x2", "y2", "stroke"},
-    "polyline": {"points", "fill", "stroke"},
-    "polygon": {"points", "fill", "stroke"},
-    "ellipse": {"cx", "cy", "rx", "ry", "fill", "stroke"},
-    "text": {"x", "y", "dx", "dy", "text-anchor", "dominant-baseline", "font-size", "fill"},
-    "tspan": {"x", "y", "dx", "dy", "text-anchor", "font-size", "fill"},
+    "svg": {"viewBox", "preserveAspectRatio", "xmlns", "width", "height", "fill", "focusable"},
+    "path": {"d", "fill-rule", "clip-rule"} | _PAINT,
+    "g": _PAINT | _FONT,
+    "circle": {"cx", "cy", "r"} | _PAINT,
+    "rect": {"x", "y", "width", "height", "rx", "ry"} | _PAINT,
+    "line": {"x1", "y1", "x2", "y2"} | _PAINT,
+    "polyline": {"points"} | _PAINT,
+    "polygon": {"points"} | _PAINT,
+    "ellipse": {"cx", "cy", "rx", "ry"} | _PAINT,
+    "text": {"x", "y", "dx", "dy", "transform"} | _FONT,
+    "tspan": {"x", "y", "dx", "dy"} | _FONT,
 }.items():
     ALLOWED_ATTRIBUTES.setdefault(_tag, set()).update(_attrs)
+
+# the check sees attribute names lowercased, as an HTML parser gives them
+_ALLOWED_LOWER = {tag: {a.lower() for a in attrs} for tag, attrs in ALLOWED_ATTRIBUTES.items()}
 
 # CSS that only changes how text looks: no positioning, no URLs, nothing that can overlay the page
 STYLE_PROPERTIES = frozenset(
@@ -191,7 +199,7 @@ def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
             continue
         if not match.group("rest").strip():
             continue
-        allowed = ALLOWED_ATTRIBUTES.get(name, set()) | ALLOWED_ATTRIBUTES["*"]
+        allowed = _ALLOWED_LOWER.get(name, set()) | _ALLOWED_LOWER["*"]
         for attr, value in _attributes(match.group(0)):
             if attr.startswith("on"):
                 yield RawHtmlProblem(

@@ -19,7 +19,13 @@ from skillbook.documents import (
     read_document,
     read_documents,
 )
-from skillbook.headings import first_paragraph, heading_text, headings_in, headings_of
+from skillbook.headings import (
+    first_paragraph,
+    heading_text,
+    headings_in,
+    headings_of,
+    plain_text,
+)
 from skillbook.model import Document, KnowledgeBase, Layout, Pattern, Session, Skill
 from skillbook.roadmap import load_roadmap
 from skillbook.schema import ISO_DATE
@@ -45,7 +51,7 @@ def _str(value: object) -> str | None:
 def _skill(doc: Document, folder: str) -> Skill:
     fm = doc.frontmatter or {}
     name = _str(fm.get("name")) or folder
-    description = _str(fm.get("description")) or first_paragraph(doc.body)
+    description = _str(fm.get("description")) or plain_text(first_paragraph(doc.body))
     metadata = fm.get("metadata")
     raw_tags = metadata.get("tags") if isinstance(metadata, dict) else None
     tags = (
@@ -73,7 +79,7 @@ def first_heading(doc: Document) -> str | None:
 def _pattern(doc: Document, pattern_id: str) -> Pattern:
     fm = doc.frontmatter or {}
     title = _str(fm.get("title")) or first_heading(doc) or pattern_id.replace("_", " ").capitalize()
-    summary = _str(fm.get("summary")) or first_paragraph(doc.body)
+    summary = _str(fm.get("summary")) or plain_text(first_paragraph(doc.body))
     raw_tags = fm.get("tags")
     tags = (
         tuple(str(t) for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()

@@ -10,6 +10,7 @@ from skillbook.analysis import Analysis
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Report
 from skillbook.documents import DocumentCache, ReadFiles
+from skillbook.export import install_problems
 from skillbook.loader import load
 from skillbook.model import Layout
 from skillbook.relations import relations
@@ -47,7 +48,9 @@ def analyse(
         # the roadmap and session logs, which are never files a task produces
         status = compute_status(kb, diagnostics)
         diagnostics.extend(check_roadmap(kb, status))
-        return Analysis(kb, Report.of(diagnostics, kb.files_read), rel, status, result)
+        report = Report.of(diagnostics, kb.files_read)
+        blocked = install_problems(kb, report.diagnostics)
+        return Analysis(kb, report, rel, status, result, blocked)
     finally:
         if collecting:
             gc.enable()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import html
 import os
-import posixpath
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,11 +25,13 @@ from skillbook import site as pages
 from skillbook.config import SkillbookConfig, site_options, warn_retired_templates
 from skillbook.diagnostics import Severity
 from skillbook.errors import SkillbookError
+from skillbook.export import page_dest
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options
 from skillbook.loader import DocumentCache, clear_caches, read_document
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.environment import environment
+from skillbook.site_links import normalise_url
 
 if TYPE_CHECKING:
     import jinja2
@@ -132,8 +133,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 use_directory_urls=config.use_directory_urls,
             )
             file.edit_uri = site.edit_uri(path)
-            if posixpath.basename(path) == "SKILL.md":
-                file.dest_uri = posixpath.join(posixpath.dirname(path), "index.html")
+            if (dest := page_dest(path, site.skills, config.use_directory_urls)) is not None:
+                file.dest_uri = dest  # a skill folder's page, or a README beside its SKILL.md
             files.append(file)
             b.entries[path] = file
         for src, content in site.generated_pages().items():
@@ -185,7 +186,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 markdown, repo, src, b.src_of, repo_url=config.repo_url, edit_uri=config.edit_uri
             )
         if page.edit_url and "/../" in page.edit_url:
-            page.edit_url = pages.normalise_url(page.edit_url)
+            page.edit_url = normalise_url(page.edit_url)
         if b.entries.get(src) is page.file:
             meta = b.site.meta(src)
             page.meta["title"] = meta.title

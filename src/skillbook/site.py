@@ -16,17 +16,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import jinja2
 
 from skillbook.analysis import Analysis
+from skillbook.check_reference import read_check_reference
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
 from skillbook.model import Document, Layout
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
-from skillbook.site_links import rewrite_links
+from skillbook.site_links import repo_link, rewrite_links
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
@@ -81,7 +82,8 @@ class Site:
     def __init__(self, analysis: Analysis, env: jinja2.Environment, options: Options) -> None:
         self.analysis = analysis
         self.options = options
-        self.renderer = Renderer(analysis, env)
+        reference = read_check_reference(analysis.kb.root, options.docs_dir)
+        self.renderer = Renderer(analysis, env, check_reference=reference)
         kb = analysis.kb
         self.layout = kb.layout
         self.skills = {s.path: s for s in kb.skills}
@@ -159,7 +161,8 @@ class Site:
             ).encode(),
             "llms-full.txt": llms_full_txt(analysis, title=o.site_name).encode(),
         }
-        bundles = build_bundles(analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir)
+        skip = analysis.not_installable  # skills that would not install get no bundle
+        bundles = build_bundles(analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir, exclude=skip)
         for bundle in bundles:
             made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
         return made, [str(problem) for problem in problems_of(bundles)]
@@ -276,7 +279,7 @@ class Site:
         diagnostics = self.problems.get(repo_path)
         under = renderer.notice(diagnostics) if diagnostics and o.notices else ""
         if skill is not None and o.exports:
-            under += renderer.download(skill, o.site_url)
+            under += renderer.download(skill, o.site_url, href)
         after = catalogue = ""
         if skill is not None:
             after = renderer.skill_relations(skill, href, o.permalink)
@@ -342,28 +345,6 @@ def _stated(doc: Document, key: str, value: str) -> str:
     """`value` if the file's frontmatter states it, else "": it was taken from the body."""
     stated = (doc.frontmatter or {}).get(key)
     return value if isinstance(stated, str) and stated.strip() else ""
-
-
-def repo_link(
-    path: str, *, repo_url: str | None, edit_uri: str | None, docs_dir: str
-) -> str | None:
-    """A link to a repository file the site does not publish, from repo_url and edit_uri.
-
-    `edit_uri` may be relative to `repo_url` (`edit/main/docs/`) or absolute; GitHub's
-    `edit/` becomes `blob/`.
-    """
-    edit = urljoin((repo_url or "").rstrip("/") + "/", edit_uri or "")
-    if "/edit/" not in edit or not edit.startswith(("http://", "https://")):
-        return None
-    blob = edit.replace("/edit/", "/blob/", 1).rstrip("/") + "/"
-    return normalise_url(urljoin(blob, posixpath.relpath(path, docs_dir)))
-
-
-def normalise_url(url: str) -> str:
-    """Resolve `..` segments in a URL's path (edit links step out of docs_dir with them)."""
-    parts = urlsplit(url)
-    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
-    return urlunsplit(parts._replace(path=path))
 
 
 def after_title(page_html: str, block: str) -> str:

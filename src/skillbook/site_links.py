@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from skillbook.markdown_scan import links_in, resolve_relative
 
@@ -57,3 +58,25 @@ def _rewrite(
         link = repo_link(target)
         return None if link is None else link + suffix
     return None
+
+
+def repo_link(
+    path: str, *, repo_url: str | None, edit_uri: str | None, docs_dir: str
+) -> str | None:
+    """A link to a repository file the site does not publish, from repo_url and edit_uri.
+
+    `edit_uri` may be relative to `repo_url` (`edit/main/docs/`) or absolute; GitHub's
+    `edit/` becomes `blob/`.
+    """
+    edit = urljoin((repo_url or "").rstrip("/") + "/", edit_uri or "")
+    if "/edit/" not in edit or not edit.startswith(("http://", "https://")):
+        return None
+    blob = edit.replace("/edit/", "/blob/", 1).rstrip("/") + "/"
+    return normalise_url(urljoin(blob, posixpath.relpath(path, docs_dir)))
+
+
+def normalise_url(url: str) -> str:
+    """Resolve `..` segments in a URL's path (edit links step out of docs_dir with them)."""
+    parts = urlsplit(url)
+    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+    return urlunsplit(parts._replace(path=path))

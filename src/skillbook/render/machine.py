@@ -58,6 +58,7 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
     skills = []
     for skill in sorted(kb.skills, key=lambda s: s.name):
         page = url(skill.path)
+        installable = skill.path not in analysis.not_installable
         skills.append(
             {
                 "name": skill.name,
@@ -66,7 +67,11 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
                 "path": skill.path,
                 "url": _abs(site_url, page),
                 "raw_url": _abs(site_url, raw_url(page)),
-                "bundle_url": _abs(site_url, bundle_url(page, skill.folder)),
+                # null for a skill that would not install: it has no bundle
+                "bundle_url": _abs(site_url, bundle_url(page, skill.folder))
+                if installable
+                else None,
+                "installable": installable,
                 "patterns": list(rel.patterns_of.get(skill.path, ())),
                 "skills": list(rel.skills_of.get(skill.path, ())),
                 "links": links(skill.path, skill.doc.links),
@@ -136,12 +141,20 @@ def llms_txt(
         "## Skills",
         "",
     ]
+    blocked: list[str] = []
     for skill in sorted(kb.skills, key=lambda s: s.name):
         page = page_url(kb, skill.path, docs_dir) or skill.path
-        lines.append(
+        line = (
             f"- [{_link_text(skill.name)}]({_abs(site_url, raw_url(page))}): "
             f"{_one_line(skill.description)}"
         )
+        if skill.path in analysis.not_installable:
+            codes = ", ".join(dict.fromkeys(d.code for d in analysis.not_installable[skill.path]))
+            blocked.append(f"{line} (not installable: {codes})")
+        else:
+            lines.append(line)
+    if blocked:
+        lines += ["", "## Skills that are not valid Agent Skills", "", *blocked]
     lines += ["", "## Patterns", ""]
     for pattern in sorted(kb.patterns, key=lambda p: p.title.lower()):
         page = page_url(kb, pattern.path, docs_dir) or pattern.path

@@ -10,11 +10,13 @@ from typing import Any, overload
 import jinja2
 
 from skillbook.analysis import Analysis
+from skillbook.check_reference import CheckReference
 from skillbook.diagnostics import Diagnostic, Severity
 from skillbook.errors import SkillbookError
 from skillbook.model import Document, Pattern, Skill
 from skillbook.render.chart import burnup_svg
 from skillbook.render.environment import environment, md
+from skillbook.render.health import health
 from skillbook.status import TaskStatus
 
 # `environment` is imported from here by the plugin
@@ -104,9 +106,16 @@ def task_anchor(task_id: str) -> str:
 class Renderer:
     """Renders every generated page of one analysis."""
 
-    def __init__(self, analysis: Analysis, env: jinja2.Environment) -> None:
+    def __init__(
+        self,
+        analysis: Analysis,
+        env: jinja2.Environment,
+        *,
+        check_reference: CheckReference | None = None,
+    ) -> None:
         self.analysis = analysis
         self.env = env
+        self.check_reference = check_reference  # links codes to their sections, if the site has it
         self._skills_by_path: Mapping[str, Skill] = {s.path: s for s in analysis.kb.skills}
         self._patterns_by_path: Mapping[str, Pattern] = {p.path: p for p in analysis.kb.patterns}
         self._error_paths = frozenset(
@@ -247,8 +256,17 @@ class Renderer:
             permalink=permalink,
         )
 
-    def download(self, skill: Skill, site_url: str | None) -> str:
-        """The "Download skill" button and one-line install command of a skill page."""
+    def download(self, skill: Skill, site_url: str | None, href: Href | None = None) -> str:
+        """The "Download skill" button and one-line install command of a skill page, or,
+        for a skill that would not install, a note saying why in their place."""
+        problems = self.analysis.not_installable.get(skill.path)
+        if problems:
+            ref = self.check_reference
+            return self._render(
+                "not_installable.html.j2",
+                problems=problems,
+                links={d.code: ref.link(d.code, href) for d in problems} if ref and href else {},
+            )
         zip_name = f"{skill.folder}.zip"
         base = (
             (site_url.rstrip("/") + "/" + posixpath.dirname(skill.path) + "/") if site_url else None
@@ -317,12 +335,22 @@ class Renderer:
             )
         problems = [d for d in self.analysis.report.diagnostics if d.code in STATUS_CODES]
         kb = self.analysis.kb
+        published = {*self._skills_by_path, *self._patterns_by_path}
+        published.update(s.path for s in kb.sessions)
+        ref = self.check_reference
         return self._render(
             "status.md.j2",
             phases=phases,
             problems=problems,
             roadmap_path=kb.roadmap.path,
             present=kb.roadmap.present,
+            health=health(
+                self.analysis,
+                page_link=lambda path: rel(path, page) if path in published else None,
+                code_link=lambda code: (
+                    ref.link(code, lambda p: rel(ref.src_path, page)) if ref else None
+                ),
+            ),
         )
 
     def sessions_index(self, page: str) -> str:

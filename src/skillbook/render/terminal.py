@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from skillbook.model import KnowledgeBase
+from skillbook.model import KnowledgeBase, Roadmap
 from skillbook.status import Status
 
 BAR_WIDTH = 20
@@ -49,9 +49,11 @@ def status_text(status: Status, kb: KnowledgeBase) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_data(status: Status) -> dict[str, object]:
-    """The JSON shape of DESIGN §3.1 (keys only ever grow)."""
+def status_data(status: Status, roadmap: Roadmap) -> dict[str, object]:
+    """The JSON shape of DESIGN §3.1 (keys only ever grow); `roadmap` says where the
+    roadmap is and whether it exists (without one, `phases` is empty)."""
     return {
+        "roadmap": {"path": roadmap.path, "present": roadmap.present},
         "phases": [
             {
                 "id": phase.phase.id,
@@ -87,10 +89,10 @@ def status_data(status: Status) -> dict[str, object]:
                 ],
             }
             for phase in status.phases
-        ]
+        ],
     }
 
 
-def status_json(status: Status) -> str:
+def status_json(status: Status, roadmap: Roadmap) -> str:
     """`status_data` serialised."""
-    return json.dumps(status_data(status), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(status_data(status, roadmap), indent=2, ensure_ascii=False) + "\n"
