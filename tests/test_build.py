@@ -314,7 +314,8 @@ def test_rebuilds_reuse_parsed_files_until_they_change(tmp_path: Path) -> None:
         config = load_config(str(root / "mkdocs.yml"))
         mkdocs_build_in_process(config)
         assert config.plugins["skillbook"] is plugin
-        assert plugin.cache.hits == 3  # two skills and patterns/README.md; not the edited pattern
+        # two skills, references/notes.md and patterns/README.md; not the edited pattern
+        assert plugin.cache.hits == 4
         assert "Wait much longer" in page(root, "skills/retry")
     finally:
         config.plugins.on_shutdown()

@@ -28,7 +28,7 @@ from skillbook.diagnostics import Severity
 from skillbook.errors import SkillbookError
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options
-from skillbook.loader import DocumentCache, clear_caches, read_document
+from skillbook.loader import DocumentCache, clear_caches
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.environment import environment
 
@@ -162,13 +162,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         b = self.build
         if b is None or b.site is None or b.entries.get(page.file.src_uri) is not page.file:
             return None
-        layout = b.options.layout
-        return b.site.source(
-            page.file.src_uri,
-            lambda path: read_document(
-                b.root, path, missing_frontmatter=None, max_size=layout.max_file_size
-            ),
-        )
+        return b.site.source(page.file.src_uri)
 
     @_user_errors
     def on_page_markdown(
