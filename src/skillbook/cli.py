@@ -10,7 +10,7 @@ from pathlib import Path
 from skillbook import __version__
 from skillbook.diagnostics import FORMATTERS
 from skillbook.errors import SkillbookError
-from skillbook.layout import read_layout
+from skillbook.layout import nothing_found, read_layout
 from skillbook.parallel import cores, reader
 from skillbook.pipeline import analyse
 
@@ -42,13 +42,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     layout = read_layout(root)
     read = reader(root, layout.max_file_size, args.jobs or cores())
     result = analyse(root, layout, check_elixir=not args.no_elixir, read=read)
-    sys.stdout.write(FORMATTERS[args.format](result.report))
+    # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
+    # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
+    config_file = root / "mkdocs.yml"
+    empty = nothing_found(result.kb, config_file=config_file if config_file.is_file() else None)
+    if empty is None:
+        sys.stdout.write(FORMATTERS[args.format](result.report))
+    elif result.report.diagnostics:
+        sys.stderr.write(FORMATTERS["text"](result.report))
     if result.elixir.skipped and result.elixir.blocks:
         print(
             f"note: KB502 skipped for {result.elixir.blocks} elixir code block"
             f"{'' if result.elixir.blocks == 1 else 's'}: {result.elixir.skipped}",
             file=sys.stderr,
         )
+    if empty is not None:
+        raise SkillbookError(empty)
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
 
 

@@ -27,7 +27,7 @@ from skillbook.config import SkillbookConfig, site_options, warn_retired_templat
 from skillbook.diagnostics import Severity
 from skillbook.errors import SkillbookError
 from skillbook.html_policy import sanitize
-from skillbook.layout import layout_from_options
+from skillbook.layout import layout_from_options, nothing_found
 from skillbook.loader import DocumentCache, clear_caches
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.environment import environment
@@ -119,7 +119,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         analysis = analyse(
             b.root, b.options.layout, cache=self.cache, check_elixir=self.config.elixir_check
         )
-        _log_report(analysis)
+        _log_report(analysis, Path(config.config_file_path or "mkdocs.yml"))
         site = b.site = pages.Site(analysis, b.env, b.options)
         for path in site.entry_paths():
             if files.get_file_from_path(path) is not None:
@@ -281,7 +281,9 @@ def _extend_toc(page: Page, added_html: str) -> None:
             page.present_anchor_ids.add(html.unescape(anchor))
 
 
-def _log_report(analysis: Analysis) -> None:
+def _log_report(analysis: Analysis, config_file: Path) -> None:
+    if empty := nothing_found(analysis.kb, config_file=config_file):  # a docs-only site, so far
+        log.warning("%s; the site has no skill or pattern page", empty)
     for d in analysis.report.diagnostics:
         (log.error if d.severity is Severity.ERROR else log.warning)("%s", d)
     if analysis.elixir.skipped and analysis.elixir.blocks:
