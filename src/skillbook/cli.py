@@ -95,20 +95,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     from skillbook.export import build_bundles, problems_of
     from skillbook.layout import read_site
     from skillbook.loader import load
+    from skillbook.outputs import check_output_folder, write_export
 
     root = _root(args.root)
     site_url, docs_dir = read_site(root)
     site_url = args.site_url if args.site_url is not None else site_url
-    kb = load(root, read_layout(root))
+    layout = read_layout(root)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_folder(out, root, layout, docs_dir=None, what="--out")
+    kb = load(root, layout)
     bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir)
+    files: dict[str, bytes] = {}
     for bundle in bundles:
-        folder = bundle.write(out)
-        (out / f"{bundle.name}.zip").write_bytes(bundle.zip_bytes())
-        copied = len(bundle.copied)
+        files.update((f"{bundle.name}/{path}", data) for path, data in bundle.files.items())
+        files[f"{bundle.name}.zip"] = bundle.zip_bytes()
+    write_export(out, files)
+    for bundle in bundles:
         print(
-            f"{folder.as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, {copied} copied in"
+            f"{(out / bundle.name).as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, "
+            f"{len(bundle.copied)} copied in"
         )
     for problem in problems_of(bundles):
         print(problem, file=sys.stderr)

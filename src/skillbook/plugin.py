@@ -29,6 +29,7 @@ from skillbook.errors import SkillbookError
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options, nothing_found
 from skillbook.loader import DocumentCache, clear_caches
+from skillbook.outputs import check_output_folder
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.environment import environment
 
@@ -99,6 +100,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         try:
             layout = layout_from_options(self.config, where=config.config_file_path or "mkdocs.yml")
+            # MkDocs empties site_dir after on_config and on_pre_build: refuse it here, in time
+            check_output_folder(
+                Path(config.site_dir), root, layout, docs_dir=config.docs_dir, what="site_dir"
+            )
         except SkillbookError as exc:
             raise PluginError(str(exc)) from exc
         self.watched = [root / d for d in (layout.skills_dir, layout.patterns_dir)]
