@@ -316,7 +316,8 @@ def test_rebuilds_reuse_parsed_files_until_they_change(tmp_path: Path) -> None:
         config = load_config(str(root / "mkdocs.yml"))
         mkdocs_build_in_process(config)
         assert config.plugins["skillbook"] is plugin
-        assert plugin.cache.hits == 3  # two skills and patterns/README.md; not the edited pattern
+        # two skills, references/notes.md and patterns/README.md; not the edited pattern
+        assert plugin.cache.hits == 4
         assert "Wait much longer" in page(root, "skills/retry")
     finally:
         config.plugins.on_shutdown()
@@ -552,3 +553,16 @@ def test_a_one_off_build_lets_go_of_the_knowledge_base(
     assert (len(plugin.cache._docs) > 0) is kept  # serve rebuilds reuse the parsed files
     assert (headings.headings_in.cache_info().currsize > 0) is kept
     assert (root / "site/skills/retry/index.html").is_file()
+
+
+def test_a_site_without_skills_or_patterns_builds_with_a_warning(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"mkdocs.yml": MKDOCS_YML, "docs/index.md": "# Home\n"})
+    done = mkdocs_build(root)
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"WARNING -  skillbook: no skill and no pattern found in {root.resolve()} (looked for "
+        f"skills/*/SKILL.md and patterns/*.md, the folders {root.resolve()}/mkdocs.yml gives: "
+        f"set skills_dir and patterns_dir in its skillbook plugin options); the site has no "
+        f"skill or pattern page"
+    ) in done.stderr
+    assert mkdocs_build(root, "--strict").returncode == 1

@@ -20,11 +20,12 @@ BROKEN = {
     ),
     "patterns/backoff.md": "---\ntitle: Backoff\nsummary: Wait, then retry.\n---\n# Backoff\n",
 }
+CLEAN_SKILL = (
+    "---\nname: retry\ndescription: Retry failed calls.\n---\n# Retry\n\n"
+    "[Backoff](../../patterns/backoff.md)\n"
+)
 CLEAN = {
-    "skills/retry/SKILL.md": (
-        "---\nname: retry\ndescription: Retry failed calls.\n---\n# Retry\n\n"
-        "[Backoff](../../patterns/backoff.md)\n"
-    ),
+    "skills/retry/SKILL.md": CLEAN_SKILL,
     "patterns/backoff.md": (
         "---\ntitle: Backoff\nsummary: Wait, then retry.\n---\n# Backoff\n\n"
         "[retry](../skills/retry/SKILL.md)\n"
@@ -181,3 +182,44 @@ def test_without_elixir_kb502_says_once_it_was_skipped(
     out, err = capsys.readouterr()
     assert out == "0 errors, 0 warnings in 2 files\n"
     assert err == "note: KB502 skipped for 2 elixir code blocks: no `elixir` on PATH\n"
+
+
+def test_finding_nothing_is_an_error_that_says_where_it_looked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"README.md": "# A repository whose skills live elsewhere\n"})
+    code, out, err = run(capsys, "check", str(tmp_path), "--no-elixir")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"skillbook: error: no skill and no pattern found in {tmp_path.resolve()} (looked for "
+        f"skills/*/SKILL.md and patterns/*.md; no mkdocs.yml there: pass the repository root, "
+        f"or set skills_dir and patterns_dir in mkdocs.yml)\n"
+    )
+    # status has nothing to say, and says it without crashing
+    assert run(capsys, "status", str(tmp_path))[0] == 0
+    assert run(capsys, "status", str(tmp_path), "--format", "json")[0] == 0
+
+
+def test_finding_nothing_names_the_mkdocs_yml_that_gave_the_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = "site_name: x\nplugins:\n  - skillbook:\n      skills_dir: kb/skills\n"
+    write_tree(tmp_path, {"mkdocs.yml": config, "skills/retry/SKILL.md": CLEAN_SKILL})
+    code, out, err = run(capsys, "check", str(tmp_path), "--format", "json", "--no-elixir")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"skillbook: error: no skill and no pattern found in {tmp_path.resolve()} (looked for "
+        f"kb/skills/*/SKILL.md and patterns/*.md, the folders {tmp_path}/mkdocs.yml gives: set "
+        f"skills_dir and patterns_dir in its skillbook plugin options)\n"
+    )
+
+
+def test_finding_nothing_still_prints_what_the_walk_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"skills/retry.md": "# Retry\n"})
+    code, out, err = run(capsys, "check", str(tmp_path), "--format", "json", "--no-elixir")
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0].startswith("skills/retry.md: KB105 is not a skill")
+    assert lines[-1].startswith("skillbook: error: no skill and no pattern found in ")

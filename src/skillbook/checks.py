@@ -16,7 +16,7 @@ from skillbook.headings import anchors_of, headings_of
 from skillbook.html_policy import raw_html_problems
 from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, KnowledgeBase, Link
-from skillbook.relations import Relations, relations
+from skillbook.relations import Relations, relations, skill_of
 
 MAX_SKILL_LINES = 500
 
@@ -220,10 +220,14 @@ def check_relations(kb: KnowledgeBase, rel: Relations | None = None) -> Iterator
     if not kb.patterns:
         return
     prefix = kb.layout.patterns_dir.strip("/") + "/"
+    tried: set[str] = set()  # skills with a link into patterns/, its references/ included
+    owner = skill_of(kb)
+    for doc in [s.doc for s in kb.skills] + list(kb.skill_docs):
+        if any(link.path and link.path.startswith(prefix) for link in doc.links):
+            tried.add(owner.get(doc.path, doc.path))
     for skill in kb.skills:
         # a broken link into patterns/ is already KB301; do not also call the skill pattern-less
-        tried = any(link.path and link.path.startswith(prefix) for link in skill.doc.links)
-        if not rel.patterns_of.get(skill.path) and not tried:
+        if not rel.patterns_of.get(skill.path) and skill.path not in tried:
             yield diagnostic(
                 skill.path,
                 skill.doc.line_of("name"),

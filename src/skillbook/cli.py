@@ -10,7 +10,7 @@ from pathlib import Path
 from skillbook import __version__
 from skillbook.diagnostics import FORMATTERS
 from skillbook.errors import SkillbookError
-from skillbook.layout import read_layout
+from skillbook.layout import nothing_found, read_layout
 from skillbook.parallel import cores, reader
 from skillbook.pipeline import analyse
 
@@ -42,13 +42,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     layout = read_layout(root)
     read = reader(root, layout.max_file_size, args.jobs or cores())
     result = analyse(root, layout, check_elixir=not args.no_elixir, read=read)
-    sys.stdout.write(FORMATTERS[args.format](result.report))
+    # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
+    # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
+    config_file = root / "mkdocs.yml"
+    empty = nothing_found(result.kb, config_file=config_file if config_file.is_file() else None)
+    if empty is None:
+        sys.stdout.write(FORMATTERS[args.format](result.report))
+    elif result.report.diagnostics:
+        sys.stderr.write(FORMATTERS["text"](result.report))
     if result.elixir.skipped and result.elixir.blocks:
         print(
             f"note: KB502 skipped for {result.elixir.blocks} elixir code block"
             f"{'' if result.elixir.blocks == 1 else 's'}: {result.elixir.skipped}",
             file=sys.stderr,
         )
+    if empty is not None:
+        raise SkillbookError(empty)
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
 
 
@@ -93,21 +102,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     from skillbook.export import build_bundles, install_problems, problems_of
     from skillbook.layout import read_site
     from skillbook.loader import load
+    from skillbook.outputs import check_output_folder, write_export
 
     root = _root(args.root)
     site_url, docs_dir = read_site(root)
     site_url = args.site_url if args.site_url is not None else site_url
-    kb = load(root, read_layout(root))
-    skipped = install_problems(kb, chain(check_files(kb), check_frontmatter(kb)))
+    layout = read_layout(root)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_folder(out, root, layout, docs_dir=None, what="--out")
+    kb = load(root, layout)
+    skipped = install_problems(kb, chain(check_files(kb), check_frontmatter(kb)))
     bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir, exclude=skipped)
+    files: dict[str, bytes] = {}
     for bundle in bundles:
-        folder = bundle.write(out)
-        (out / f"{bundle.name}.zip").write_bytes(bundle.zip_bytes())
-        copied = len(bundle.copied)
+        files.update((f"{bundle.name}/{path}", data) for path, data in bundle.files.items())
+        files[f"{bundle.name}.zip"] = bundle.zip_bytes()
+    write_export(out, files)
+    for bundle in bundles:
         print(
-            f"{folder.as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, {copied} copied in"
+            f"{(out / bundle.name).as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, "
+            f"{len(bundle.copied)} copied in"
         )
     for path, problems in sorted(skipped.items()):
         first = problems[0]

@@ -15,7 +15,6 @@ import zipfile
 from collections import deque
 from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
@@ -50,15 +49,6 @@ class Bundle:
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, self.files[path])
         return buffer.getvalue()
-
-    def write(self, out: Path) -> Path:
-        """Write the bundle as the folder `out/<name>/`; returns it."""
-        folder = out / self.name
-        for path, data in self.files.items():
-            target = folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        return folder
 
 
 def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str | None:

@@ -189,12 +189,13 @@ def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
         before = masked_body[max(0, match.start() - 3) : match.start()]
         if before.endswith(("](", "]:", "]: ")):
             continue  # a link destination written in angle brackets: [x](<url>)
-        name = match.group("name").lower()
+        written = match.group("name")  # messages quote the tag as the source writes it
+        name = written.lower()
         if name not in ALLOWED_TAGS:
             if name in _REMOVED_WITH_CONTENT:
-                what = f"<{name}> is removed with its content"
+                what = f"<{written}> is removed with its content"
             else:
-                what = f"<{name}> is removed (its text is kept)"
+                what = f"<{written}> is removed (its text is kept)"
             yield RawHtmlProblem(match.start(), f"raw HTML {what} from the published page")
             continue
         if not match.group("rest").strip():
@@ -204,18 +205,18 @@ def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
             if attr.startswith("on"):
                 yield RawHtmlProblem(
                     match.start(),
-                    f"raw HTML <{name} {attr}=…>: event handlers are removed from the "
+                    f"raw HTML <{written} {attr}=…>: event handlers are removed from the "
                     f"published page",
                 )
             elif attr in URL_ATTRIBUTES and value is not None and unsafe_url(value):
                 yield RawHtmlProblem(
                     match.start(),
-                    f'raw HTML <{name} {attr}="{value[:40]}">: script and data URLs are '
+                    f'raw HTML <{written} {attr}="{value[:40]}">: script and data URLs are '
                     f"removed from the published page",
                 )
             elif attr not in allowed and attr != "markdown" and not attr.startswith(_PREFIXES):
                 # (`markdown` is md_in_html's switch, consumed while rendering)
                 yield RawHtmlProblem(
                     match.start(),
-                    f"raw HTML <{name} {attr}=…>: the attribute is removed from the published page",
+                    f"raw HTML <{written} {attr}=…>: the attribute is removed from the published page",
                 )

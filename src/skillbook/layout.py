@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from skillbook.errors import SkillbookError
-from skillbook.model import Layout
+from skillbook.model import KnowledgeBase, Layout
 from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
 OPTION_NAMES = ("skills_dir", "patterns_dir", "sessions_dir", "roadmap")
@@ -120,3 +120,24 @@ def read_layout(root: Path) -> Layout:
     if config is None:
         return Layout()
     return layout_from_options(plugin_options(config) or {}, where=str(root / "mkdocs.yml"))
+
+
+def nothing_found(kb: KnowledgeBase, *, config_file: Path | None) -> str | None:
+    """What to say when `kb` holds no skill and no pattern (None when it holds one): where
+    skillbook looked, and how to point it elsewhere. `config_file`: the mkdocs.yml the
+    folders came from, None when there is none."""
+    if kb.skills or kb.patterns:
+        return None
+    layout = kb.layout
+    looked = f"looked for {layout.skills_dir}/*/SKILL.md and {layout.patterns_dir}/*.md"
+    if config_file is None:
+        hint = (
+            "; no mkdocs.yml there: pass the repository root, or set skills_dir and "
+            "patterns_dir in mkdocs.yml"
+        )
+    else:
+        hint = (
+            f", the folders {config_file} gives: set skills_dir and patterns_dir in its "
+            f"skillbook plugin options"
+        )
+    return f"no skill and no pattern found in {kb.root.resolve()} ({looked}{hint})"

@@ -137,6 +137,7 @@ def load(
     patterns: list[Pattern] = []
     sessions: list[Session] = []
     intros: dict[str, Document] = {}
+    skill_docs: list[Document] = []
     docs = read_documents(root, wanted, cache=cache, max_size=layout.max_file_size, read=read)
     for (kind, name), doc in zip(entries, docs, strict=True):
         if kind == "skill":
@@ -145,6 +146,8 @@ def load(
             patterns.append(_pattern(doc, name))
         elif kind == "session":
             sessions.append(_session(doc))
+        elif kind == "skill-doc":
+            skill_docs.append(doc)
         else:
             intros[name] = doc
     files_read = len(wanted)
@@ -152,7 +155,7 @@ def load(
     if roadmap.present:
         files_read += 1
     kb_docs = [s.doc for s in skills] + [p.doc for p in patterns] + [s.doc for s in sessions]
-    kb_docs += list(intros.values())
+    kb_docs += [*intros.values(), *skill_docs]
     targets = find_targets(root, kb_docs, {d.path for d in kb_docs}, assets, layout.max_file_size)
     return KnowledgeBase(
         root=root,
@@ -166,4 +169,5 @@ def load(
         targets=targets,
         diagnostics=tuple(problems),
         files_read=files_read,
+        skill_docs=tuple(skill_docs),
     )

@@ -191,15 +191,18 @@ class KnowledgeBase:
     sessions: tuple[Session, ...]
     roadmap: Roadmap
     intros: Mapping[str, Document]  # section ("skills" / "patterns") to its README.md
-    assets: tuple[str, ...]  # other files inside skill folders, repo-relative
+    assets: tuple[str, ...]  # other files inside skill folders (their Markdown too), repo-relative
     targets: Mapping[str, Target]
     diagnostics: tuple[Diagnostic, ...]  # problems of files that are not entries
     files_read: int
+    # the Markdown files among the assets (references/…): published and checked, not skills
+    skill_docs: tuple[Document, ...] = ()
 
     def documents(self) -> tuple[Document, ...]:
         """Every Markdown document whose links are checked."""
         return (
             tuple(s.doc for s in self.skills)
+            + self.skill_docs
             + tuple(p.doc for p in self.patterns)
             + tuple(s.doc for s in self.sessions)
             + tuple(self.intros.values())

@@ -27,8 +27,9 @@ from skillbook.diagnostics import Severity
 from skillbook.errors import SkillbookError
 from skillbook.export import page_dest
 from skillbook.html_policy import sanitize
-from skillbook.layout import layout_from_options
-from skillbook.loader import DocumentCache, clear_caches, read_document
+from skillbook.layout import layout_from_options, nothing_found
+from skillbook.loader import DocumentCache, clear_caches
+from skillbook.outputs import check_output_folder
 from skillbook.pipeline import Analysis, analyse
 from skillbook.render.environment import environment
 from skillbook.site_links import normalise_url
@@ -100,6 +101,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         try:
             layout = layout_from_options(self.config, where=config.config_file_path or "mkdocs.yml")
+            # MkDocs empties site_dir after on_config and on_pre_build: refuse it here, in time
+            check_output_folder(
+                Path(config.site_dir), root, layout, docs_dir=config.docs_dir, what="site_dir"
+            )
         except SkillbookError as exc:
             raise PluginError(str(exc)) from exc
         self.watched = [root / d for d in (layout.skills_dir, layout.patterns_dir)]
@@ -120,7 +125,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         analysis = analyse(
             b.root, b.options.layout, cache=self.cache, check_elixir=self.config.elixir_check
         )
-        _log_report(analysis)
+        _log_report(analysis, Path(config.config_file_path or "mkdocs.yml"))
         site = b.site = pages.Site(analysis, b.env, b.options)
         for path in site.entry_paths():
             if files.get_file_from_path(path) is not None:
@@ -163,13 +168,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         b = self.build
         if b is None or b.site is None or b.entries.get(page.file.src_uri) is not page.file:
             return None
-        layout = b.options.layout
-        return b.site.source(
-            page.file.src_uri,
-            lambda path: read_document(
-                b.root, path, missing_frontmatter=None, max_size=layout.max_file_size
-            ),
-        )
+        return b.site.source(page.file.src_uri)
 
     @_user_errors
     def on_page_markdown(
@@ -288,7 +287,9 @@ def _extend_toc(page: Page, added_html: str) -> None:
             page.present_anchor_ids.add(html.unescape(anchor))
 
 
-def _log_report(analysis: Analysis) -> None:
+def _log_report(analysis: Analysis, config_file: Path) -> None:
+    if empty := nothing_found(analysis.kb, config_file=config_file):  # a docs-only site, so far
+        log.warning("%s; the site has no skill or pattern page", empty)
     for d in analysis.report.diagnostics:
         (log.error if d.severity is Severity.ERROR else log.warning)("%s", d)
     if analysis.elixir.skipped and analysis.elixir.blocks:

@@ -227,15 +227,16 @@ class Site:
 
     # one page --------------------------------------------------------------------------
 
-    def source(self, repo_path: str, read: Callable[[str], Document]) -> str:
-        """The Markdown MkDocs is given for a knowledge-base page: the text the loader read.
+    def source(self, repo_path: str) -> str | None:
+        """The Markdown MkDocs is given for a knowledge-base page: the text the loader read,
+        Markdown inside skill folders (references/) included; None for a file it did not load.
 
-        A Markdown file inside a skill folder (references/) is read with `read`. An empty
-        frontmatter block comes first, so MkDocs reads no `Key: value` first line as metadata.
+        An empty frontmatter block comes first, so MkDocs reads no `Key: value` first line as
+        metadata.
         """
         doc = self.docs.get(repo_path)
         if doc is None:
-            doc = self.docs[repo_path] = read(repo_path)
+            return None
         body = doc.body if doc.loaded else self.renderer.unloaded(doc, self._title(repo_path))
         return "---\n{}\n---\n\n" + body
 

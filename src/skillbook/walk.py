@@ -143,6 +143,14 @@ def plan(
         wanted.append((path, missing))
         entries.append((kind, name))
 
+    def own(files: Iterable[str]) -> None:
+        """A skill folder's other files: published as they are, its Markdown read and checked
+        too (frontmatter optional)."""
+        for path in files:
+            assets.append(path)
+            if path.endswith(".md"):
+                read(path, None, "skill-doc")
+
     walker = _Walker(root, problems)
     top = {entry.name: entry for entry in walker.entries("")}
     skills_dir = layout.skills_dir.strip("/")
@@ -157,7 +165,7 @@ def plan(
     if "SKILL.md" in top and not is_dir(skills_dir):
         # a single skill folder (an installed skill, or an exported bundle) checked on its own
         read("SKILL.md", Severity.ERROR, "skill", root.resolve().name)
-        assets.extend(f for f in walker.files(".") if f != "SKILL.md")
+        own(f for f in walker.files(".") if f != "SKILL.md")
     elif is_dir(skills_dir):
         for item in walker.entries(skills_dir):
             entry = item.name
@@ -168,7 +176,7 @@ def plan(
                 folder_files = list(walker.files(rel))
                 if f"{rel}/SKILL.md" in folder_files:
                     read(f"{rel}/SKILL.md", Severity.ERROR, "skill", entry)
-                    assets.extend(f for f in folder_files if f != f"{rel}/SKILL.md")
+                    own(f for f in folder_files if f != f"{rel}/SKILL.md")
                 else:
                     problems.append(_skill_without_file(rel, folder_files))
             elif entry == "README.md":
