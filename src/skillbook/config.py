@@ -53,7 +53,7 @@ class SkillbookConfig(base.Config):
     """Build the navigation (Home, Skills, Patterns, Status, Sessions, then docs/) when
     mkdocs.yml has no `nav` of its own."""
 
-    nav_max_entries = c.Type(int, default=200)
+    nav_max_entries = c.Type(int, default=50)
     """The most skills, patterns or sessions a navigation section lists; a larger section shows
     only its catalogue page, which lists every entry (every page renders its section's
     navigation, so long sections make pages large and builds quadratic)."""

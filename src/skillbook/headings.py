@@ -112,7 +112,12 @@ def _code_spans_to_text(text: str) -> str:
 
 
 def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
-    """The ids MkDocs' `toc` extension gives these headings.
+    """The ids MkDocs' `toc` extension gives these headings."""
+    return frozenset(anchor for _, anchor in _anchored(headings))
+
+
+def _anchored(headings: Iterable[Heading]) -> list[tuple[Heading, str]]:
+    """Each heading with the id `toc` gives it, in order.
 
     As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
     unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
@@ -121,17 +126,51 @@ def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
     items = list(headings)
     used = {h.custom_id for h in items if h.custom_id is not None}
     counters: dict[str, int] = {}
+    found = []
     for heading in items:
-        if heading.custom_id is None:
-            _unique(slugify(heading_text(heading.text), "-"), used, counters)
-    return frozenset(used)
+        anchor = heading.custom_id
+        if anchor is None:
+            anchor = _unique(slugify(heading_text(heading.text), "-"), used, counters)
+        found.append((heading, anchor))
+    return found
 
 
-def _unique(slug: str, used: set[str], counters: dict[str, int]) -> None:
+def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:
     try:
-        toc_unique(slug, used, counters)  # adds the unique id to `used`
+        return str(toc_unique(slug, used, counters))  # adds the unique id to `used`
     except TypeError:  # older Markdown: no counters (and slow on many repeated headings)
-        toc_unique(slug, used)
+        return str(toc_unique(slug, used))
+
+
+_GITHUB_DROPPED = re.compile(r"[^\w\- ]")
+
+
+def github_anchors(headings: Iterable[Heading]) -> list[str]:
+    """The anchors GitHub gives these headings: lower case, punctuation dropped, each space a
+    `-` (`1. Run (`claude -p`)` is `1-run-claude--p`), repeats numbered `-1`, `-2`."""
+    seen: dict[str, int] = {}
+    found = []
+    for heading in headings:
+        slug = _GITHUB_DROPPED.sub("", heading_text(heading.text).strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        found.append(f"{slug}-{count}" if count else slug)
+    return found
+
+
+def suggest_anchor(anchor: str, headings: Iterable[Heading]) -> str | None:
+    """The site's anchor of the heading a missing `#anchor` most likely means: the one GitHub
+    gives that anchor (the link was written on GitHub), else the same slug with `-` for `_`,
+    or a longer one it starts."""
+    items = list(headings)
+    anchored = _anchored(items)
+    for (_, site), github in zip(anchored, github_anchors(items), strict=True):
+        if github == anchor:
+            return site
+    for site in sorted(site for _, site in anchored):
+        if anchor.replace("_", "-") == site or site.startswith(anchor):
+            return site
+    return None
 
 
 def first_paragraph(body: str) -> str:

@@ -129,20 +129,21 @@ def llms_txt(
     lines = [f"# {title}", ""]
     if summary:
         lines += [f"> {_one_line(summary)}", ""]
-    lines += [
-        "Skills are Agent Skills (SKILL.md with YAML frontmatter); each has an installable zip bundle "
-        "next to its page. Patterns are quick references with runnable Elixir code, shared by skills.",
-        "",
-        "## Skills",
-        "",
-    ]
+    about = (
+        "Skills are Agent Skills (SKILL.md with YAML frontmatter); each has an installable zip "
+        "bundle next to its page."
+    )
+    if kb.patterns:
+        about += " Patterns are quick references that skills link to and share."
+    lines += [about, "", "## Skills", ""]
     for skill in sorted(kb.skills, key=lambda s: s.name):
         page = page_url(kb, skill.path, docs_dir) or skill.path
         lines.append(
             f"- [{_link_text(skill.name)}]({_abs(site_url, raw_url(page))}): "
             f"{_one_line(skill.description)}"
         )
-    lines += ["", "## Patterns", ""]
+    if kb.patterns:
+        lines += ["", "## Patterns", ""]
     for pattern in sorted(kb.patterns, key=lambda p: p.title.lower()):
         page = page_url(kb, pattern.path, docs_dir) or pattern.path
         lines.append(
@@ -153,7 +154,8 @@ def llms_txt(
         "",
         "## Optional",
         "",
-        f"- [llms-full.txt]({_abs(site_url, 'llms-full.txt')}): the full text of every skill and pattern",
+        f"- [llms-full.txt]({_abs(site_url, 'llms-full.txt')}): the full text of every "
+        + ("skill and pattern" if kb.patterns else "skill"),
         f"- [catalog.json]({_abs(site_url, 'catalog.json')}): metadata, relations and status as JSON",
     ]
     return "\n".join(lines) + "\n"
