@@ -28,7 +28,7 @@ from skillbook.errors import SkillbookError
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options
 from skillbook.loader import DocumentCache, clear_caches, read_document
-from skillbook.pipeline import analyse
+from skillbook.pipeline import analyse, build_log
 from skillbook.render.environment import environment
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         analysis = analyse(
             b.root, b.options.layout, cache=self.cache, check_elixir=self.config.elixir_check
         )
-        for level, message in pages.build_log(analysis):
+        for level, message in build_log(analysis):
             log.log(level, "%s", message)
         site = b.site = pages.Site(analysis, b.env, b.options)
         for path in site.entry_paths():

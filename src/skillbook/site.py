@@ -8,7 +8,6 @@ the raw Markdown copies. The plugin's hooks hand these to MkDocs; tests call the
 from __future__ import annotations
 
 import html
-import logging
 import posixpath
 import re
 import secrets
@@ -21,7 +20,6 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import jinja2
 
-from skillbook.diagnostics import build_summary
 from skillbook.export import build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
 from skillbook.model import Document, Layout
@@ -307,25 +305,6 @@ class Site:
             exists=lambda path: (root / path).exists(),
             fixes=self.link_fixes.get(self.intro_of.get(src) or repo_path),
         )
-
-
-def build_log(analysis: Analysis) -> list[tuple[int, str]]:
-    """(logging level, message) of what a build logs of its analysis: each diagnostic at
-    DEBUG (`mkdocs build -v`), then one summary line, an ERROR or a WARNING when there is any
-    problem (so that `--strict` fails on it), else INFO."""
-    report = analysis.report
-    found = [(logging.DEBUG, str(d)) for d in report.diagnostics]
-    level = logging.ERROR if report.errors else logging.WARNING if report.warnings else logging.INFO
-    found.append((level, build_summary(report)))
-    if analysis.elixir.skipped and analysis.elixir.blocks:
-        found.append(
-            (
-                logging.INFO,
-                f"KB502 skipped for {analysis.elixir.blocks} elixir code blocks: "
-                f"{analysis.elixir.skipped}",
-            )
-        )
-    return found
 
 
 def text(value: str) -> str:
