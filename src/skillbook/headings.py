@@ -113,26 +113,31 @@ def _code_spans_to_text(text: str) -> str:
 
 def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
     """The ids MkDocs' `toc` extension gives these headings."""
-    return frozenset(anchor for _, anchor in _anchored(headings))
+    return frozenset(anchor for _, anchor in _anchored(tuple(headings)))
 
 
-def _anchored(headings: Iterable[Heading]) -> list[tuple[Heading, str]]:
+@functools.lru_cache(maxsize=4096)
+def _anchored(headings: tuple[Heading, ...]) -> tuple[tuple[Heading, str], ...]:
     """Each heading with the id `toc` gives it, in order.
 
     As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
     unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
     ending in `_<n>` counts on from n).
     """
-    items = list(headings)
-    used = {h.custom_id for h in items if h.custom_id is not None}
+    used = {h.custom_id for h in headings if h.custom_id is not None}
     counters: dict[str, int] = {}
     found = []
-    for heading in items:
+    for heading in headings:
         anchor = heading.custom_id
         if anchor is None:
             anchor = _unique(slugify(heading_text(heading.text), "-"), used, counters)
         found.append((heading, anchor))
-    return found
+    return tuple(found)
+
+
+def anchored_cache_clear() -> None:
+    """Empty the cache of headings' anchors (see `documents.clear_caches`)."""
+    _anchored.cache_clear()
 
 
 def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:
@@ -162,7 +167,7 @@ def suggest_anchor(anchor: str, headings: Iterable[Heading]) -> str | None:
     """The site's anchor of the heading a missing `#anchor` most likely means: the one GitHub
     gives that anchor (the link was written on GitHub), else the same slug with `-` for `_`,
     or a longer one it starts."""
-    items = list(headings)
+    items = tuple(headings)
     anchored = _anchored(items)
     for (_, site), github in zip(anchored, github_anchors(items), strict=True):
         if github == anchor:
