@@ -3,7 +3,7 @@
 For each size, two sites with the same Material theme, features and navigation shape:
   plugin: skills/ and patterns/ outside docs/, published by the plugin;
   plain:  the same Markdown copied into docs/, with an explicit nav of the same sections
-          (Home, Skills, Patterns, Status, Sessions) and no plugin.
+          (Home, Status, Skills, Patterns) and no plugin.
 The plugin runs in MkDocs' own process. Also measured: the plugin without exports, the
 rebuild after editing one pattern (what `mkdocs serve` does: a full build with a warm
 plugin), and the size of a skill page.
@@ -59,23 +59,24 @@ def _plugin_site(root: Path, prune: bool = True) -> None:
     )
 
 
-NAV_LIMIT = 200  # the plugin's default nav_max_entries
+NAV_LIMIT = 50  # the plugin's default nav_max_entries
 
 
 def _plain_site(root: Path, skills: int, patterns: int) -> None:
-    # the navigation the plugin builds: Home, Skills (index + pages), Patterns, Status,
-    # Sessions; a section longer than NAV_LIMIT lists only its index page, as the plugin does
+    # the navigation the plugin builds: Home, Status, Skills (index + pages), Patterns (the
+    # synthetic knowledge base has no session logs: no Sessions); a section longer than
+    # NAV_LIMIT lists only its index page, as the plugin does
     (root / "docs/index.md").write_text("# Home\n\nA synthetic knowledge base.\n")
-    for section in ("skills", "patterns", "status", "sessions"):
+    for section in ("skills", "patterns", "status"):
         (root / "docs" / section).mkdir(parents=True, exist_ok=True)
         (root / "docs" / section / "index.md").write_text(f"# {section.capitalize()}\n")
-    nav = ["nav:", "  - Home: index.md", "  - Skills:", "    - skills/index.md"]
+    nav = ["nav:", "  - Home: index.md", "  - Status: status/index.md"]
+    nav += ["  - Skills:", "    - skills/index.md"]
     if skills <= NAV_LIMIT:
         nav += [f"    - skill-{i:05d}: skills/skill-{i:05d}/SKILL.md" for i in range(skills)]
     nav += ["  - Patterns:", "    - patterns/index.md"]
     if patterns <= NAV_LIMIT:
         nav += [f"    - Pattern {i:05d}: patterns/pattern_{i:05d}.md" for i in range(patterns)]
-    nav += ["  - Status: status/index.md", "  - Sessions:", "    - sessions/index.md"]
     (root / "mkdocs.yml").write_text(
         "site_name: Bench\n" + THEME + "plugins:\n  - search\n" + "\n".join(nav) + "\n"
     )

@@ -12,10 +12,10 @@ from collections.abc import Iterator, Mapping
 
 from skillbook import schema
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.headings import anchors_of, headings_of
+from skillbook.headings import anchors_of, headings_of, suggest_anchor
 from skillbook.html_policy import raw_html_problems
 from skillbook.markdown_scan import mask_code
-from skillbook.model import Document, KnowledgeBase, Link
+from skillbook.model import Document, Heading, KnowledgeBase, Link
 from skillbook.relations import Relations, relations, skill_of
 
 MAX_SKILL_LINES = 500
@@ -105,14 +105,24 @@ def check_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             titles[title] = pattern.path
 
 
-def _anchors(kb: KnowledgeBase, path: str, docs: Mapping[str, Document]) -> frozenset[str] | None:
+def target_headings(
+    kb: KnowledgeBase, path: str, docs: Mapping[str, Document]
+) -> tuple[Heading, ...] | None:
+    """The headings of the file a link points at, if known (a knowledge-base document, or a
+    Markdown file outside the entries whose anchors are linked)."""
     doc = docs.get(path)
     if doc is not None:
-        return anchors_of(headings_of(doc))
+        return headings_of(doc)
     target = kb.targets.get(path)
-    if target is None or target.headings is None:
-        return None
-    return anchors_of(target.headings)
+    return None if target is None else target.headings
+
+
+def broken_target(kb: KnowledgeBase, link: Link) -> bool:
+    """Whether a relative link points at a file that does not exist (KB301)."""
+    if link.kind != "relative" or link.path is None:
+        return False
+    target = kb.targets.get(link.path)
+    return target is None or not target.exists
 
 
 def _link_problem(
@@ -167,13 +177,11 @@ def _link_problem(
             )
     if link.anchor is None:
         return None
-    anchors = _anchors(kb, link.path, docs)
-    if anchors is None or link.anchor in anchors:
+    headings = target_headings(kb, link.path, docs)
+    if headings is None or link.anchor in anchors_of(headings):
         return None
-    close = sorted(
-        a for a in anchors if link.anchor.replace("_", "-") == a or a.startswith(link.anchor)
-    )
-    hint = f"; did you mean '#{close[0]}'?" if close else ""
+    close = suggest_anchor(link.anchor, headings)
+    hint = f"; did you mean '#{close}'?" if close else ""
     where = "this file" if link.kind == "anchor" else link.path
     return diagnostic(
         doc.path,

@@ -50,13 +50,15 @@ class SkillbookConfig(base.Config):
     """Parse ```elixir blocks (KB502) when `elixir` is on PATH."""
 
     nav = c.Type(bool, default=True)
-    """Build the navigation (Home, Skills, Patterns, Status, Sessions, then docs/) when
-    mkdocs.yml has no `nav` of its own."""
+    """Build the navigation (Home, Status and docs/' loose pages, then the Skills, Patterns
+    and Sessions sections the knowledge base has, then docs/' folders) when mkdocs.yml has no
+    `nav` of its own."""
 
-    nav_max_entries = c.Type(int, default=200)
+    nav_max_entries = c.Type(int, default=50)
     """The most skills, patterns or sessions a navigation section lists; a larger section shows
     only its catalogue page, which lists every entry (every page renders its section's
-    navigation, so long sections make pages large and builds quadratic)."""
+    navigation: past 50 entries a listed section more than doubles its pages, see
+    bench/README.md)."""
 
     exports = c.Type(bool, default=True)
     """Publish for machine readers: each skill's bundle zip (and its download button), each

@@ -152,6 +152,23 @@ def summary_line(report: Report) -> str:
     )
 
 
+def build_summary(report: Report) -> str:
+    """One line for a whole build: `N errors, M warnings in K files (KB203 ×270, KB301 ×18)`,
+    codes by count, most first, and how to see each diagnostic."""
+    counts: dict[str, int] = {}
+    for d in report.diagnostics:
+        counts[d.code] = counts.get(d.code, 0) + 1
+    if not counts:
+        return f"no problems in {_plural(report.files, 'file')}"
+    by_code = ", ".join(
+        f"{code} \u00d7{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return (
+        f"{summary_line(report)} ({by_code}); run `skillbook check` or `mkdocs build -v` "
+        f"to see each"
+    )
+
+
 def format_text(report: Report) -> str:
     """One `path:line: CODE message` line per diagnostic, then the summary line."""
     lines = [str(d) for d in report.diagnostics]

@@ -44,6 +44,7 @@ def clear_caches() -> None:
     _classify.cache_clear()
     markdown_scan.resolve_relative.cache_clear()
     headings.headings_in.cache_clear()
+    headings.anchored_cache_clear()
 
 
 class DocumentCache:

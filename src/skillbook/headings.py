@@ -146,26 +146,70 @@ def _code_spans_to_text(text: str, keep: Callable[[str], str] | None = None) -> 
 
 
 def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
-    """The ids MkDocs' `toc` extension gives these headings.
+    """The ids MkDocs' `toc` extension gives these headings."""
+    return frozenset(anchor for _, anchor in _anchored(tuple(headings)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _anchored(headings: tuple[Heading, ...]) -> tuple[tuple[Heading, str], ...]:
+    """Each heading with the id `toc` gives it, in order.
 
     As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
     unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
     ending in `_<n>` counts on from n).
     """
-    items = list(headings)
-    used = {h.custom_id for h in items if h.custom_id is not None}
+    used = {h.custom_id for h in headings if h.custom_id is not None}
     counters: dict[str, int] = {}
-    for heading in items:
-        if heading.custom_id is None:
-            _unique(slugify(heading_text(heading.text), "-"), used, counters)
-    return frozenset(used)
+    found = []
+    for heading in headings:
+        anchor = heading.custom_id
+        if anchor is None:
+            anchor = _unique(slugify(heading_text(heading.text), "-"), used, counters)
+        found.append((heading, anchor))
+    return tuple(found)
 
 
-def _unique(slug: str, used: set[str], counters: dict[str, int]) -> None:
+def anchored_cache_clear() -> None:
+    """Empty the cache of headings' anchors (see `documents.clear_caches`)."""
+    _anchored.cache_clear()
+
+
+def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:
     try:
-        toc_unique(slug, used, counters)  # adds the unique id to `used`
+        return str(toc_unique(slug, used, counters))  # adds the unique id to `used`
     except TypeError:  # older Markdown: no counters (and slow on many repeated headings)
-        toc_unique(slug, used)
+        return str(toc_unique(slug, used))
+
+
+_GITHUB_DROPPED = re.compile(r"[^\w\- ]")
+
+
+def github_anchors(headings: Iterable[Heading]) -> list[str]:
+    """The anchors GitHub gives these headings: lower case, punctuation dropped, each space a
+    `-` (`1. Run (`claude -p`)` is `1-run-claude--p`), repeats numbered `-1`, `-2`."""
+    seen: dict[str, int] = {}
+    found = []
+    for heading in headings:
+        slug = _GITHUB_DROPPED.sub("", heading_text(heading.text).strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        found.append(f"{slug}-{count}" if count else slug)
+    return found
+
+
+def suggest_anchor(anchor: str, headings: Iterable[Heading]) -> str | None:
+    """The site's anchor of the heading a missing `#anchor` most likely means: the one GitHub
+    gives that anchor (the link was written on GitHub), else the same slug with `-` for `_`,
+    or a longer one it starts."""
+    items = tuple(headings)
+    anchored = _anchored(items)
+    for (_, site), github in zip(anchored, github_anchors(items), strict=True):
+        if github == anchor:
+            return site
+    for site in sorted(site for _, site in anchored):
+        if anchor.replace("_", "-") == site or site.startswith(anchor):
+            return site
+    return None
 
 
 def first_paragraph(body: str) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import logging
 from pathlib import Path
 
 from skillbook import elixir
 from skillbook.analysis import Analysis
 from skillbook.checks import file_checks
-from skillbook.diagnostics import Report
+from skillbook.diagnostics import Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
 from skillbook.export import install_problems
 from skillbook.loader import load
@@ -16,7 +17,7 @@ from skillbook.model import Layout
 from skillbook.relations import relations
 from skillbook.status import check_roadmap, compute_status
 
-__all__ = ["Analysis", "analyse"]
+__all__ = ["Analysis", "analyse", "build_log"]
 
 
 def analyse(
@@ -54,3 +55,22 @@ def analyse(
     finally:
         if collecting:
             gc.enable()
+
+
+def build_log(analysis: Analysis) -> list[tuple[int, str]]:
+    """(logging level, message) of what a build logs of its analysis: each diagnostic at
+    DEBUG (`mkdocs build -v`), then one summary line, an ERROR or a WARNING when there is any
+    problem (so that `--strict` fails on it), else INFO."""
+    report = analysis.report
+    found = [(logging.DEBUG, str(d)) for d in report.diagnostics]
+    level = logging.ERROR if report.errors else logging.WARNING if report.warnings else logging.INFO
+    found.append((level, build_summary(report)))
+    if analysis.elixir.skipped and analysis.elixir.blocks:
+        found.append(
+            (
+                logging.INFO,
+                f"KB502 skipped for {analysis.elixir.blocks} elixir code blocks: "
+                f"{analysis.elixir.skipped}",
+            )
+        )
+    return found

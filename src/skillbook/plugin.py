@@ -18,19 +18,18 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from skillbook import site as pages
 from skillbook.config import SkillbookConfig, site_options, warn_retired_templates
-from skillbook.diagnostics import Severity
 from skillbook.errors import SkillbookError
 from skillbook.export import page_dest
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options, nothing_found
 from skillbook.loader import DocumentCache, clear_caches
 from skillbook.outputs import check_output_folder
-from skillbook.pipeline import Analysis, analyse
+from skillbook.pipeline import analyse, build_log
 from skillbook.render.environment import environment
 from skillbook.site_links import normalise_url
 
@@ -125,7 +124,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         analysis = analyse(
             b.root, b.options.layout, cache=self.cache, check_elixir=self.config.elixir_check
         )
-        _log_report(analysis, Path(config.config_file_path or "mkdocs.yml"))
+        for level, message in build_log(analysis):
+            log.log(level, "%s", message)
+        if empty := nothing_found(analysis.kb, config_file=Path(config.config_file_path or "")):
+            log.warning("%s; the site has no skill or pattern page", empty)  # docs-only, so far
         site = b.site = pages.Site(analysis, b.env, b.options)
         for path in site.entry_paths():
             if files.get_file_from_path(path) is not None:
@@ -151,14 +153,19 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=data))
         for problem in problems:  # each a KB301 the check reported already
-            log.info("%s", problem)
+            log.debug("%s", problem)
         docs = os.path.abspath(config.docs_dir) + os.sep
         in_docs = {f.src_uri for f in files if (f.abs_src_path or "").startswith(docs)}
         b.src_of = site.src_paths([*b.entries, *b.generated], in_docs)
         b.repo_of = {src: repo for repo, src in b.src_of.items()}
         if config.nav is None and self.config.nav:
             own = [f.src_uri for f in files.documentation_pages() if f.src_uri in in_docs]
-            config.nav = site.nav(home="index.md" in in_docs, docs_pages=own)
+            nav = site.nav(home="index.md" in in_docs, docs_pages=own)
+            config.nav = nav.items
+            for title in nav.cut:
+                log.info("the %s section lists only its catalogue (nav_max_entries)", title)
+            for src in nav.unlisted & b.entries.keys():  # left out on purpose, not omitted
+                b.entries[src].inclusion = InclusionLevel.NOT_IN_NAV
         return files
 
     @_user_errors
@@ -285,16 +292,3 @@ def _extend_toc(page: Page, added_html: str) -> None:
         parent.append(AnchorLink(title, anchor, level))
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(html.unescape(anchor))
-
-
-def _log_report(analysis: Analysis, config_file: Path) -> None:
-    if empty := nothing_found(analysis.kb, config_file=config_file):  # a docs-only site, so far
-        log.warning("%s; the site has no skill or pattern page", empty)
-    for d in analysis.report.diagnostics:
-        (log.error if d.severity is Severity.ERROR else log.warning)("%s", d)
-    if analysis.elixir.skipped and analysis.elixir.blocks:
-        log.info(
-            "KB502 skipped for %d elixir code blocks: %s",
-            analysis.elixir.blocks,
-            analysis.elixir.skipped,
-        )

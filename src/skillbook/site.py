@@ -27,7 +27,8 @@ from skillbook.loader import first_heading
 from skillbook.model import Document, Layout
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
-from skillbook.site_links import repo_link, rewrite_links
+from skillbook.site_links import link_fixes, repo_link, rewrite_links
+from skillbook.site_nav import Nav, build_nav
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
@@ -45,7 +46,7 @@ class Options:
     docs_dir: str = "docs"  # repo-relative
     exports: bool = True
     notices: bool = True
-    nav_max_entries: int = 200
+    nav_max_entries: int = 50
     permalink: str | None = None  # the `toc` extension's permalink text, if any
     site_url: str | None = None
     site_name: str = ""
@@ -98,6 +99,11 @@ class Site:
             f"{getattr(self.layout, f'{section}_dir')}/index.md": doc.path
             for section, doc in kb.intros.items()
         }
+        root = kb.root
+        # a section is shown when the knowledge base has its folder or any of its entries
+        self.has_patterns = bool(kb.patterns) or (root / self.layout.patterns_dir).is_dir()
+        self.has_sessions = bool(kb.sessions) or (root / self.layout.sessions_dir).is_dir()
+        self.link_fixes = link_fixes(kb)  # what the published pages do with broken links
         # unguessable, so no text of the knowledge base can place what goes at them
         self.catalogue_marker = f"<!-- skillbook-catalogue-{secrets.token_hex(8)} -->"
 
@@ -125,12 +131,13 @@ class Site:
         layout, renderer, marker = self.layout, self.renderer, self.catalogue_marker
         skills, patterns = f"{layout.skills_dir}/index.md", f"{layout.patterns_dir}/index.md"
         sessions = f"{layout.sessions_dir}/index.md"
-        return {
-            skills: renderer.skills_index(skills, marker),
-            patterns: renderer.patterns_index(patterns, marker),
-            STATUS_PAGE: renderer.status_page(),
-            sessions: renderer.sessions_index(sessions),
-        }
+        made = {skills: renderer.skills_index(skills, marker)}
+        if self.has_patterns:
+            made[patterns] = renderer.patterns_index(patterns, marker)
+        made[STATUS_PAGE] = renderer.status_page()
+        if self.has_sessions:
+            made[sessions] = renderer.sessions_index(sessions)
+        return made
 
     def static_files(self) -> dict[str, bytes]:
         """The stylesheet, the catalogues' filter script and the published JSON schemas."""
@@ -181,49 +188,18 @@ class Site:
 
     # the navigation --------------------------------------------------------------------
 
-    def nav(self, *, home: bool, docs_pages: Iterable[str]) -> list[Any]:
-        """Home, Skills, Patterns, Status, Sessions, then the pages of docs/ by folder.
-
-        Every page renders its section's navigation, so listing 1,000 entries in it makes
-        each page large and the build quadratic: past `nav_max_entries` a section shows only
-        its catalogue, which lists every entry.
-        """
-        kb, layout, limit = self.analysis.kb, self.layout, self.options.nav_max_entries
-
-        def section(title: str, index: str, entries: list[Any]) -> dict[str, Any]:
-            return {title: [index, *entries] if len(entries) <= limit else index}
-
-        nav: list[Any] = [{"Home": "index.md"}] if home else []
-        skills = sorted(kb.skills, key=lambda s: s.name)
-        patterns = sorted(kb.patterns, key=lambda p: p.title.lower())
-        sessions = sorted(kb.sessions, key=lambda s: s.path, reverse=True)
-        nav += [
-            section(
-                "Skills", f"{layout.skills_dir}/index.md", [{text(s.name): s.path} for s in skills]
-            ),
-            section(
-                "Patterns",
-                f"{layout.patterns_dir}/index.md",
-                [{text(p.title): p.path} for p in patterns],
-            ),
-            {"Status": STATUS_PAGE},
-            section(
-                "Sessions",
-                f"{layout.sessions_dir}/index.md",
-                [{text(s.title): s.path} for s in sessions],
-            ),
-        ]
-        sections: dict[str, list[str]] = defaultdict(list)
-        for src in docs_pages:
-            if src == "index.md":
-                continue
-            top, _, rest = src.partition("/")
-            sections[top.replace("-", " ").replace("_", " ").capitalize() if rest else ""].append(
-                src
-            )
-        nav.extend(sections.pop("", []))
-        nav.extend({title: sorted(paths)} for title, paths in sorted(sections.items()))
-        return nav
+    def nav(self, *, home: bool, docs_pages: Iterable[str]) -> Nav:
+        """The navigation (see `site_nav.build_nav`): sections only for what the knowledge
+        base has, and the entries left out of sections past `nav_max_entries`."""
+        return build_nav(
+            self.analysis.kb,
+            home=home,
+            docs_pages=docs_pages,
+            limit=self.options.nav_max_entries,
+            status_page=STATUS_PAGE,
+            patterns=self.has_patterns,
+            sessions=self.has_sessions,
+        )
 
     # one page --------------------------------------------------------------------------
 
@@ -305,7 +281,7 @@ class Site:
             intro = self.intro_of.get(src)
             return intro is not None and self.may_need_rewriting(intro, intro, src_of)
         doc = self.docs.get(repo_path)
-        if doc is None or repo_path != src:
+        if doc is None or repo_path != src or repo_path in self.link_fixes:
             return True
         return any(
             link.kind == "relative" and src_of.get(link.path or "") != link.path
@@ -323,7 +299,8 @@ class Site:
         edit_uri: str | None,
     ) -> str:
         """A page's Markdown with links written for GitHub pointed at the site's pages, or at
-        the repository for files the site does not publish."""
+        the repository for files the site does not publish, and its broken links fixed (see
+        `site_links`) so that MkDocs does not report what the check reported."""
         root, docs_dir = self.analysis.kb.root, self.docs_dir
         return rewrite_links(
             markdown,
@@ -334,6 +311,7 @@ class Site:
                 path, repo_url=repo_url, edit_uri=edit_uri, docs_dir=docs_dir
             ),
             exists=lambda path: (root / path).exists(),
+            fixes=self.link_fixes.get(self.intro_of.get(src) or repo_path),
         )
 
 

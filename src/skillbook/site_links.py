@@ -4,15 +4,62 @@ A page in `docs/` links to a skill as `../skills/x/SKILL.md` (its real place in 
 repository), and a skill links to a guide as `../../docs/guide/x.md`. On the site those files
 live side by side under other paths, so such links are rewritten to the published path; a
 link to a repository file that is not published becomes a link to it in the repository.
+
+A link `skillbook check` reports as broken is published so that MkDocs does not report it a
+second time: a link to a missing file (KB301) becomes its text, marked, and a link to a missing
+anchor (KB302) goes to the anchor the check suggests, or to the page without the anchor.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Callable, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from skillbook.markdown_scan import links_in, resolve_relative
+from skillbook.checks import broken_target, target_headings
+from skillbook.headings import anchors_of, suggest_anchor
+from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
+from skillbook.model import Document, KnowledgeBase, Link
+
+Fixes = Mapping[str, str | None]
+"""A page's broken links, as written, to the URL published instead (None: the text only)."""
+
+
+def link_fixes(kb: KnowledgeBase) -> dict[str, dict[str, str | None]]:
+    """Repo path -> the fixes of the links in it that the check reports as KB301 or KB302."""
+    docs = {doc.path: doc for doc in kb.documents()}
+    found: dict[str, dict[str, str | None]] = {}
+    for doc in docs.values():
+        for link in doc.links:
+            if broken_target(kb, link):
+                found.setdefault(doc.path, {})[link.target] = None
+            elif link.anchor is not None and link.kind in ("relative", "anchor"):
+                fix = _anchor_fix(kb, link, docs)
+                if fix != link.target:
+                    found.setdefault(doc.path, {})[link.target] = fix
+    return found
+
+
+def _anchor_fix(kb: KnowledgeBase, link: Link, docs: Mapping[str, Document]) -> str | None:
+    """The link with the anchor the check suggests, or without its anchor; the link itself
+    when its anchor exists or the target's headings are unknown."""
+    assert link.path is not None and link.anchor is not None
+    headings = target_headings(kb, link.path, docs)
+    if headings is None or link.anchor in anchors_of(headings):
+        return link.target
+    base = link.target.partition("#")[0]
+    close = suggest_anchor(link.anchor, headings)
+    if close is not None:
+        return f"{base}#{close}"
+    return base or None  # an anchor of the page itself: nowhere to go but its text
+
+
+def _unlinked(span: LinkSpan, url: str) -> str:
+    """A broken link's text (an image's alt text), marked, with the link in its title."""
+    title = html.escape(f"broken link: {url}", quote=True)
+    text = span.text or html.escape(url)
+    return f'<span class="skillbook-broken-link" title="{title}">{text}</span>'
 
 
 def rewrite_links(
@@ -23,12 +70,26 @@ def rewrite_links(
     src_of: Mapping[str, str],
     repo_link: Callable[[str], str | None],
     exists: Callable[[str], bool],
+    fixes: Fixes | None = None,
 ) -> str:
-    """Rewrite relative links of a page whose repo path and site path differ or leave the site."""
+    """Rewrite relative links of a page whose repo path and site path differ or leave the
+    site, and its broken links as `fixes` says (a reference definition keeps a missing file:
+    it has no text of its own to show)."""
     out: list[str] = []
     pos = 0
     for span in links_in(markdown):
-        replacement = _rewrite(span.url, page_repo_path, page_src_uri, src_of, repo_link, exists)
+        url = span.url
+        if fixes and (written := url.strip("<>")) in fixes:
+            fix = fixes[written]
+            if fix is None and not span.definition:
+                out.append(markdown[pos : span.start])
+                out.append(_unlinked(span, written))
+                pos = span.end
+                continue
+            url = fix or url
+        replacement = _rewrite(url, page_repo_path, page_src_uri, src_of, repo_link, exists)
+        if replacement is None and url != span.url:
+            replacement = url
         if replacement is not None:
             out.append(markdown[pos : span.url_start])
             out.append(replacement)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def find_targets(
     listing = _Listing(root)
     root_real = os.path.realpath(root)
     known = loaded | set(assets)
+    by_name: dict[str, list[str]] = {}
+    for entry in sorted(known):
+        by_name.setdefault(posixpath.basename(entry), []).append(entry)
     wanted: dict[str, bool] = {}
     for doc in docs:
         for link in doc.links:
@@ -72,6 +76,8 @@ def find_targets(
             exists, suggestion = True, None
         else:
             exists, suggestion = listing.lookup(path)
+            if not exists and suggestion is None:
+                suggestion = _same_name(path, by_name)
         outside = (
             exists and path not in known and not within(root_real, os.path.realpath(root / path))
         )
@@ -88,6 +94,14 @@ def find_targets(
             headings = _headings_of(root / path, max_size)
         targets[path] = Target(exists, is_dir, suggestion, headings, outside)
     return targets
+
+
+def _same_name(path: str, by_name: Mapping[str, list[str]]) -> str | None:
+    """The one known file of the same name elsewhere, which a link to a missing `path` most
+    likely means (`../x.md` written in a skill for `patterns/x.md`); None when no file or
+    several share the name (every skill is a SKILL.md: no guess among them)."""
+    found = by_name.get(posixpath.basename(path), [])
+    return found[0] if len(found) == 1 else None
 
 
 def _headings_of(full: Path, max_size: int) -> tuple[Heading, ...] | None:

@@ -134,13 +134,13 @@ def llms_txt(
     lines = [f"# {title}", ""]
     if summary:
         lines += [f"> {_one_line(summary)}", ""]
-    lines += [
-        "Skills are Agent Skills (SKILL.md with YAML frontmatter); each has an installable zip bundle "
-        "next to its page. Patterns are quick references with runnable Elixir code, shared by skills.",
-        "",
-        "## Skills",
-        "",
-    ]
+    about = (
+        "Skills are Agent Skills (SKILL.md with YAML frontmatter); each has an installable zip "
+        "bundle next to its page."
+    )
+    if kb.patterns:
+        about += " Patterns are quick references that skills link to and share."
+    lines += [about, "", "## Skills", ""]
     blocked: list[str] = []
     for skill in sorted(kb.skills, key=lambda s: s.name):
         page = page_url(kb, skill.path, docs_dir) or skill.path
@@ -155,7 +155,8 @@ def llms_txt(
             lines.append(line)
     if blocked:
         lines += ["", "## Skills that are not valid Agent Skills", "", *blocked]
-    lines += ["", "## Patterns", ""]
+    if kb.patterns:
+        lines += ["", "## Patterns", ""]
     for pattern in sorted(kb.patterns, key=lambda p: p.title.lower()):
         page = page_url(kb, pattern.path, docs_dir) or pattern.path
         lines.append(
@@ -166,7 +167,8 @@ def llms_txt(
         "",
         "## Optional",
         "",
-        f"- [llms-full.txt]({_abs(site_url, 'llms-full.txt')}): the full text of every skill and pattern",
+        f"- [llms-full.txt]({_abs(site_url, 'llms-full.txt')}): the full text of every "
+        + ("skill and pattern" if kb.patterns else "skill"),
         f"- [catalog.json]({_abs(site_url, 'catalog.json')}): metadata, relations and status as JSON",
     ]
     return "\n".join(lines) + "\n"

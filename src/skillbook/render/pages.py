@@ -185,6 +185,7 @@ class Renderer:
             skills=[self._skill(s, href) for s in skills],
             tags=_all_tags(s.tags for s in skills),
             what="skills",
+            with_patterns=bool(self.analysis.kb.patterns),
         )
 
     def patterns_index(self, page: str, catalogue: str = "") -> str:
@@ -225,7 +226,8 @@ class Renderer:
         }
 
     def skill_relations(self, skill: Skill, href: Href, permalink: str | None = None) -> str:
-        """The HTML appended to a skill's page: its patterns and related skills.
+        """The HTML appended to a skill's page: its patterns (when the knowledge base has
+        any) and related skills.
 
         HTML, not Markdown: it is added to the converted page, which spares Python-Markdown a
         second pass over text whose every value is escaped here anyway. `href` gives the
@@ -241,6 +243,7 @@ class Renderer:
             skills=[self._skill(skills[s], href) for s in rels.skills_of.get(page, ())],
             task=self._task(self.analysis.status.task_of.get(page), href),
             permalink=permalink,
+            with_patterns=bool(self.analysis.kb.patterns),
         )
 
     def pattern_relations(self, pattern: Pattern, href: Href, permalink: str | None = None) -> str:
@@ -276,6 +279,7 @@ class Renderer:
             name=skill.name,
             zip_name=zip_name,
             zip_url=(base + zip_name) if base else None,
+            patterns=len(self.analysis.relations.patterns_of.get(skill.path, ())),
         )
 
     def lead(self, text: str) -> str:
