@@ -42,28 +42,24 @@ def test_entries_and_generated_pages(made: site.Site) -> None:
         "patterns/backoff.md",
     }
     pages = made.generated_pages()
-    assert set(pages) == {
-        "skills/index.md",
-        "patterns/index.md",
-        "status/index.md",
-        "sessions/index.md",
-    }
+    # no sessions folder and no session log: no journal
+    assert set(pages) == {"skills/index.md", "patterns/index.md", "status/index.md"}
     assert made.catalogue_marker in pages["skills/index.md"]
     assert made.edit_uri("skills/retry/SKILL.md") == "../skills/retry/SKILL.md"
 
 
-def test_nav_lists_sections_then_the_sites_own_pages(made: site.Site) -> None:
-    nav = made.nav(home=True, docs_pages=["index.md", "guide.md", "reference/checks.md"])
-    assert nav[0] == {"Home": "index.md"}
-    assert nav[1] == {
+def test_nav_lists_single_pages_then_sections(made: site.Site) -> None:
+    nav = made.nav(home=True, docs_pages=["index.md", "guide.md", "reference/checks.md"]).items
+    assert nav[:3] == [{"Home": "index.md"}, {"Status": "status/index.md"}, "guide.md"]
+    assert nav[3] == {
         "Skills": [
             "skills/index.md",
             {"plain": "skills/plain/SKILL.md"},
             {"retry": "skills/retry/SKILL.md"},
         ]
     }
-    assert nav[2] == {"Patterns": ["patterns/index.md", {"Backoff": "patterns/backoff.md"}]}
-    assert nav[-2:] == ["guide.md", {"Reference": ["reference/checks.md"]}]
+    assert nav[4] == {"Patterns": ["patterns/index.md", {"Backoff": "patterns/backoff.md"}]}
+    assert nav[5:] == [{"Reference": ["reference/checks.md"]}]  # no Sessions: there are none
 
 
 def test_meta_is_escaped_text_from_the_checked_fields(made: site.Site) -> None:

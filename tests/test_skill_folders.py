@@ -74,7 +74,7 @@ def test_the_site_publishes_the_text_the_check_read(tmp_path: Path) -> None:
 def test_the_build_logs_the_broken_link_in_references(tmp_path: Path) -> None:
     config = "site_name: T\nplugins:\n  - skillbook:\n      elixir_check: false\n"
     root = write_tree(tmp_path, {**KB, "mkdocs.yml": config, "docs/index.md": "# Home\n"})
-    done = mkdocs_build(root)
+    done = mkdocs_build(root, "-v")  # each diagnostic is a DEBUG line; the summary counts it
     assert done.returncode == 0, done.stderr
     assert (
         "skills/retry/references/notes.md:3: KB301 link '../../../patterns/jiter.md'" in done.stderr
