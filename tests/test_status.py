@@ -143,7 +143,7 @@ def test_status_cli_on_this_repository(capsys: pytest.CaptureFixture[str]) -> No
     text = capsys.readouterr().out
     first = text.splitlines()[0]
     assert first == (
-        "Phase 2 Distributed Systems & Patterns  [######--------------] 3/10 tasks, 11/38 files, 2.5 h logged"
+        "Phase 2 Distributed Systems & Patterns  [######--------------] 3/10 tasks, 11/38 files, 2.75 h logged"
     )
     assert "  2.4    planned      medium  API versioning & evolution" in text
     assert "         missing: patterns/api_evolution.md" in text
@@ -170,7 +170,13 @@ def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> N
             "session": "sessions/2026/2026-01-08-phase2-day1-summary.md",
             "completed": ["2.1", "2.2", "2.3"],
             "tasks_claimed": 3,
-        }
+        },
+        {  # the corrections: no task completed, the count carried on
+            "date": "2026-12-05",
+            "session": "sessions/2026/2026-12-05-phase-2-corrections.md",
+            "completed": [],
+            "tasks_claimed": 3,
+        },
     ]
 
 
