@@ -7,7 +7,6 @@ the raw Markdown copies. The plugin's hooks hand these to MkDocs; tests call the
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import secrets
@@ -28,7 +27,7 @@ from skillbook.model import Document, Layout
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
 from skillbook.site_links import link_fixes, repo_link, rewrite_links
-from skillbook.site_nav import Nav, build_nav
+from skillbook.site_nav import Nav, build_nav, html_text
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
@@ -239,9 +238,9 @@ class Site:
                 skill = self.skills[repo_path]
                 title, description, tags = title or skill.name, skill.description, skill.tags
         return Meta(
-            text(title or posixpath.basename(repo_path)),
-            text(description) if description else None,
-            tuple(text(tag) for tag in tags),
+            html_text(title or posixpath.basename(repo_path)),
+            html_text(description) if description else None,
+            tuple(html_text(tag) for tag in tags),
         )
 
     def blocks(self, src: str, repo_path: str, href: Href) -> Blocks:
@@ -313,11 +312,6 @@ class Site:
             exists=lambda path: (root / path).exists(),
             fixes=self.link_fixes.get(self.intro_of.get(src) or repo_path),
         )
-
-
-def text(value: str) -> str:
-    """A value as HTML text on one line."""
-    return html.escape(" ".join(value.split()), quote=True)
 
 
 def _stated(doc: Document, key: str, value: str) -> str:

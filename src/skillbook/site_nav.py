@@ -26,11 +26,12 @@ class Nav:
     unlisted: frozenset[str]  # src paths of their entries, and of Markdown files in skill folders
 
 
-def _title(value: str) -> str:
+def html_text(value: str) -> str:
+    """A value as HTML text on one line (Material prints titles and tags unescaped)."""
     return html.escape(" ".join(value.split()), quote=True)
 
 
-def _folder_title(folder: str) -> str:
+def _folderhtml_text(folder: str) -> str:
     return folder.replace("-", " ").replace("_", " ").capitalize()
 
 
@@ -69,7 +70,7 @@ def build_nav(
             continue
         top, _, rest = src.partition("/")
         if rest:
-            folders[_folder_title(top)].append(src)
+            folders[_folderhtml_text(top)].append(src)
         else:
             loose.append(src)
     items: list[Any] = [{"Home": "index.md"}] if home else []
@@ -77,7 +78,7 @@ def build_nav(
     skills = sorted(kb.skills, key=lambda s: s.name)
     items.append(
         section(
-            "Skills", f"{layout.skills_dir}/index.md", [(_title(s.name), s.path) for s in skills]
+            "Skills", f"{layout.skills_dir}/index.md", [(html_text(s.name), s.path) for s in skills]
         )
     )
     if patterns:
@@ -86,7 +87,7 @@ def build_nav(
             section(
                 "Patterns",
                 f"{layout.patterns_dir}/index.md",
-                [(_title(p.title), p.path) for p in ordered],
+                [(html_text(p.title), p.path) for p in ordered],
             )
         )
     if sessions:
@@ -95,7 +96,7 @@ def build_nav(
             section(
                 "Sessions",
                 f"{layout.sessions_dir}/index.md",
-                [(_title(s.title), s.path) for s in logs],
+                [(html_text(s.title), s.path) for s in logs],
             )
         )
     items.extend({title: sorted(paths)} for title, paths in sorted(folders.items()))
