@@ -42,9 +42,13 @@ def load_scenario(path: Path) -> dict:
 def test_scenario(path: Path, tmp_path: Path) -> None:
     scenario = load_scenario(path)
     if scenario.get("elixir"):
-        need_program("elixir", "KB502 parses elixir code blocks with the real parser")
+        need_program("elixir", "KB502 and KB503 parse and compile elixir code blocks")
     root = write_tree(tmp_path, scenario["all_files"])
-    result = analyse(root, check_elixir=bool(scenario.get("elixir")))
+    result = analyse(
+        root,
+        check_elixir=bool(scenario.get("elixir")),
+        compile_elixir=bool(scenario.get("compile")),
+    )
     got = [str(d) for d in result.report.diagnostics]
     expected = scenario["expect"]
     # an expectation ending in "..." matches by prefix (messages quoted from other programs)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
+from skillbook.elixir_run import RunResult
 from skillbook.model import KnowledgeBase
 from skillbook.relations import Relations
 from skillbook.status import Status
@@ -26,3 +27,5 @@ class Analysis:
     elixir: ElixirResult
     # skill path -> the errors that keep it from installing (`export.install_problems`)
     not_installable: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    # KB503, when asked for (`compile_elixir`); None when it was not
+    examples: RunResult | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from skillbook import __version__
 from skillbook.diagnostics import FORMATTERS
+from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.layout import nothing_found, read_layout
 from skillbook.parallel import cores, reader
@@ -40,8 +41,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     root = _root(args.root)
     layout = read_layout(root)
+    if args.compile and args.no_elixir:
+        raise SkillbookError("--compile runs the elixir blocks it parses: drop --no-elixir")
     read = reader(root, layout.max_file_size, args.jobs or cores())
-    result = analyse(root, layout, check_elixir=not args.no_elixir, read=read)
+    result = analyse(
+        root,
+        layout,
+        check_elixir=not args.no_elixir,
+        compile_elixir=args.compile,
+        compile_timeout=args.compile_timeout,
+        read=read,
+    )
     # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
     # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
     config_file = root / "mkdocs.yml"
@@ -56,6 +66,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{'' if result.elixir.blocks == 1 else 's'}: {result.elixir.skipped}",
             file=sys.stderr,
         )
+    for note in result.examples.notes() if result.examples else ():
+        print(f"note: {note}", file=sys.stderr)
     if empty is not None:
         raise SkillbookError(empty)
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
@@ -149,6 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"
+    )
+    check.add_argument(
+        "--compile",
+        action="store_true",
+        help="also compile and run the self-contained elixir blocks and their tests (KB503); "
+        "this runs the knowledge base's code",
+    )
+    check.add_argument(
+        "--compile-timeout",
+        type=_jobs,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time for each block and each test under --compile (default: {DEFAULT_TIMEOUT})",
     )
     check.add_argument(
         "--jobs",

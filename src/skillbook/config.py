@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import get_plugin_logger
 
+from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.model import Layout
 from skillbook.site import CSS_PATH, JS_PATH, Options
 
@@ -26,6 +27,34 @@ RETIRED_TEMPLATES = {  # Markdown templates replaced by HTML ones: an override w
     "pattern_relations.md.j2": "pattern_relations.html.j2",
     "download.md.j2": "download.html.j2",
 }
+
+
+class _Seconds(c.Type[int]):
+    """A whole number of seconds, 1 or more."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        seconds = super().run_validation(value)
+        if seconds < 1:
+            raise base.ValidationError(f"must be 1 second or more, not {seconds}")
+        return seconds
+
+
+class AnalysisOptions(TypedDict):
+    check_elixir: bool
+    compile_elixir: bool
+    compile_timeout: int
+
+
+def analysis_options(options: SkillbookConfig) -> AnalysisOptions:
+    """The `analyse` keywords the plugin's options set: which Elixir checks run, and how long."""
+    return {
+        "check_elixir": options.elixir_check,
+        "compile_elixir": options.elixir_compile,
+        "compile_timeout": options.elixir_timeout,
+    }
 
 
 class SkillbookConfig(base.Config):
@@ -48,6 +77,13 @@ class SkillbookConfig(base.Config):
 
     elixir_check = c.Type(bool, default=True)
     """Parse ```elixir blocks (KB502) when `elixir` is on PATH."""
+
+    elixir_compile = c.Type(bool, default=False)
+    """Also compile and run every self-contained ```elixir block, and the ExUnit tests its
+    file defines (KB503). This runs the knowledge base's code, so it is off by default."""
+
+    elixir_timeout = _Seconds(default=DEFAULT_TIMEOUT)
+    """Seconds each block, and each test, may run under `elixir_compile`."""
 
     nav = c.Type(bool, default=True)
     """Build the navigation (Home, Status and docs/' loose pages, then the Skills, Patterns

@@ -57,6 +57,7 @@ RULES: dict[str, Rule] = _rules(
     ("KB405", E, "session names a task or phase the roadmap lacks, or has a bad date"),
     ("KB501", W, "skill body over 500 lines"),
     ("KB502", E, "an elixir code block does not parse"),
+    ("KB503", E, "an elixir code block does not compile or run, or its file's tests fail"),
 )
 
 

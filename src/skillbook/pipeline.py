@@ -6,7 +6,7 @@ import gc
 import logging
 from pathlib import Path
 
-from skillbook import elixir
+from skillbook import elixir, elixir_run
 from skillbook.analysis import Analysis
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Report, build_summary
@@ -26,9 +26,14 @@ def analyse(
     *,
     cache: DocumentCache | None = None,
     check_elixir: bool = True,
+    compile_elixir: bool = False,
+    compile_timeout: int = elixir_run.DEFAULT_TIMEOUT,
     read: ReadFiles | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
+
+    `compile_elixir` also compiles and runs the self-contained elixir blocks (KB503, which
+    runs the knowledge base's code: opt-in), with `compile_timeout` seconds for each block.
 
     `read` reads the files the cache does not hold (default: one by one, in this process);
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
@@ -39,19 +44,24 @@ def analyse(
     gc.disable()
     try:
         kb = load(root, layout, cache=cache, read=read)
-        if check_elixir:
+        if check_elixir or compile_elixir:  # a block is parsed before it is compiled
             result = elixir.check_elixir(kb.documents())
         else:
             result = elixir.ElixirResult((), 0, "turned off")
+        examples = None
+        if compile_elixir:
+            examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout)
         rel = relations(kb)
         diagnostics = [*file_checks(kb, rel), *result.diagnostics]
+        if examples is not None:
+            diagnostics.extend(examples.diagnostics)
         # status is computed from the file checks: the roadmap checks (KB4xx) report only on
         # the roadmap and session logs, which are never files a task produces
         status = compute_status(kb, diagnostics)
         diagnostics.extend(check_roadmap(kb, status))
         report = Report.of(diagnostics, kb.files_read)
         blocked = install_problems(kb, report.diagnostics)
-        return Analysis(kb, report, rel, status, result, blocked)
+        return Analysis(kb, report, rel, status, result, blocked, examples)
     finally:
         if collecting:
             gc.enable()
@@ -73,4 +83,6 @@ def build_log(analysis: Analysis) -> list[tuple[int, str]]:
                 f"{analysis.elixir.skipped}",
             )
         )
+    if analysis.examples is not None:
+        found.extend((logging.INFO, note) for note in analysis.examples.notes())
     return found

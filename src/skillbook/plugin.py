@@ -21,8 +21,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
+from skillbook import config as plugin_config
 from skillbook import site as pages
-from skillbook.config import SkillbookConfig, site_options, warn_retired_templates
+from skillbook.config import SkillbookConfig
 from skillbook.errors import SkillbookError
 from skillbook.export import page_dest
 from skillbook.html_policy import sanitize
@@ -109,8 +110,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.watched = [root / d for d in (layout.skills_dir, layout.patterns_dir)]
         self.watched.append(root / layout.sessions_dir)
         templates = self.config.templates_dir
-        warn_retired_templates(templates)
-        options = site_options(self.config, config, layout, root)
+        plugin_config.warn_retired_templates(templates)
+        options = plugin_config.site_options(self.config, config, layout, root)
         self.build = _Build(root, environment(Path(templates) if templates else None), options)
         return config
 
@@ -122,7 +123,10 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         if (b := self.build) is None:
             return files
         analysis = analyse(
-            b.root, b.options.layout, cache=self.cache, check_elixir=self.config.elixir_check
+            b.root,
+            b.options.layout,
+            cache=self.cache,
+            **plugin_config.analysis_options(self.config),
         )
         for level, message in build_log(analysis):
             log.log(level, "%s", message)
