@@ -14,7 +14,7 @@ def test_repository_passes_check_strict(capsys: pytest.CaptureFixture[str]) -> N
     need_program("elixir", "KB502 parses every elixir block of the knowledge base")
     code = main(["check", str(REPO), "--strict"])
     out, err = capsys.readouterr()
-    assert (code, out) == (0, "0 errors, 0 warnings in 14 files\n"), out
+    assert (code, out) == (0, "0 errors, 0 warnings in 29 files\n"), out
     assert "skipped" not in err
 
 

@@ -143,19 +143,19 @@ def test_status_cli_on_this_repository(capsys: pytest.CaptureFixture[str]) -> No
     text = capsys.readouterr().out
     first = text.splitlines()[0]
     assert first == (
-        "Phase 2 Distributed Systems & Patterns  [######--------------] 3/10 tasks, 11/38 files, 2.75 h logged"
+        "Phase 2 Distributed Systems & Patterns  [#############-------] 7/11 tasks, 25/42 files, 3.75 h logged"
     )
-    assert "  2.4    planned      medium  API versioning & evolution" in text
-    assert "         missing: patterns/api_evolution.md" in text
-    assert text.count("missing: ") == 27
-    assert "2.1 " not in text  # done tasks are not listed
+    assert "  2.8    planned      low     Real-time features" in text
+    assert "         missing: patterns/websocket_lifecycle.md" in text
+    assert text.count("missing: ") == 17
+    assert "2.1 " not in text and "2.7 " not in text  # done tasks are not listed
 
 
 def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["status", str(REPO), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     (phase,) = data["phases"]
-    assert (phase["id"], phase["tasks_done"], phase["tasks_total"]) == (2, 3, 10)
+    assert (phase["id"], phase["tasks_done"], phase["tasks_total"]) == (2, 7, 11)
     first = phase["tasks"][0]
     assert (first["id"], first["priority"], first["status"]) == ("2.1", "high", "done")
     assert first["files"][0] == {
@@ -163,7 +163,7 @@ def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> N
         "present": True,
         "errors": False,
     }
-    assert [t["status"] for t in phase["tasks"]] == ["done"] * 3 + ["planned"] * 7
+    assert [t["status"] for t in phase["tasks"]] == ["done"] * 7 + ["planned"] * 4
     assert phase["history"] == [
         {
             "date": "2026-01-08",
@@ -176,6 +176,12 @@ def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> N
             "session": "sessions/2026/2026-12-05-phase-2-corrections.md",
             "completed": [],
             "tasks_claimed": 3,
+        },
+        {
+            "date": "2026-12-05",
+            "session": "sessions/2026/2026-12-05-phase-2-tasks-2-4-to-2-7.md",
+            "completed": ["2.4", "2.5", "2.6", "2.7"],
+            "tasks_claimed": 7,
         },
     ]
 
