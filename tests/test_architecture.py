@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "skillbook"
 MAX_LINES = 400
 MAX_HOOK_LINES = 300  # the plugin is hooks of a few lines each over `site` and the pipeline
-MKDOCS_FACE = {"skillbook.plugin", "skillbook.config"}
+MKDOCS_FACE = {"skillbook.plugin", "skillbook.config", "skillbook.mkdocs_files"}
 
 
 def _name(path: Path) -> str:

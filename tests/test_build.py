@@ -411,7 +411,7 @@ import os
 from mkdocs.plugins import event_priority
 
 
-@event_priority(50)  # before skillbook's on_post_build writes the raw copies
+@event_priority(150)  # before skillbook's on_post_build (priority 100) writes the raw copies
 def on_post_build(config, **kwargs):
     os.makedirs(os.path.join(config.site_dir, "skills/retry/index.md"))  # a folder in the way
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -69,7 +70,8 @@ def test_meta_is_escaped_text_from_the_checked_fields(made: site.Site) -> None:
 
 
 def test_blocks_lead_only_what_frontmatter_states(made: site.Site) -> None:
-    href = site.relative_href({}, lambda src: None, "skills/retry/SKILL.md")
+    page = SimpleNamespace(src_uri="skills/retry/SKILL.md")
+    href = site.relative_href({}, {}, page)  # no page is published: plain relative paths
     retry = made.blocks("skills/retry/SKILL.md", "skills/retry/SKILL.md", href)
     assert "Retry with backoff &lt;b&gt;now&lt;/b&gt;." in retry.lead
     assert "Download skill" in retry.under_title and "Backoff" in retry.after_body

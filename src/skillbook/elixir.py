@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.model import CodeBlock, Document
@@ -41,6 +41,17 @@ SkillbookParse.run(IO.binread(:stdio, :eof) |> then(fn :eof -> ""; d -> d end))
 """
 
 
+@dataclass(eq=False)
+class ElixirMemo:
+    """Results of blocks already checked, kept across the rebuilds of `mkdocs serve`: a block
+    whose text and first line are unchanged is not sent to Elixir again."""
+
+    # (text, first line) -> (line, message) of each KB502 problem of the block
+    parsed: dict[tuple[str, int], tuple[tuple[int | None, str], ...]] = field(default_factory=dict)
+    # KB503: a file's runnable blocks -> its diagnostics, skip notes and test count
+    ran: dict[object, object] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class ElixirResult:
     """The outcome of a KB502 run: its diagnostics, or why it could not run."""
@@ -55,16 +66,46 @@ def find_elixir() -> str | None:
     return shutil.which("elixir")
 
 
-def check_elixir(docs: Iterable[Document], executable: str | None = None) -> ElixirResult:
-    """Parse every elixir fence of `docs` in one Elixir process; skip (and say so) without one."""
-    blocks = [
+def check_elixir(
+    docs: Iterable[Document], executable: str | None = None, memo: ElixirMemo | None = None
+) -> ElixirResult:
+    """Parse every elixir fence of `docs` in one Elixir process; skip (and say so) without one.
+    With `memo`, only blocks it has no result for are parsed, and their results are kept."""
+    every = [
         (doc.path, block) for doc in docs for block in doc.code_blocks if block.lang in LANGUAGES
     ]
-    if not blocks:
+    if not every:
         return ElixirResult((), 0)
+    memo = memo or ElixirMemo()
+    blocks = [(path, b) for path, b in every if (b.text, b.line) not in memo.parsed]
     executable = executable or find_elixir()
     if executable is None:
-        return ElixirResult((), len(blocks), "no `elixir` on PATH")
+        return ElixirResult((), len(every), "no `elixir` on PATH")
+    if blocks:
+        found = _parse(blocks, executable)
+        if isinstance(found, str):
+            return ElixirResult((), len(every), found)
+        for _, block in blocks:
+            memo.parsed[(block.text, block.line)] = ()
+        for index, line, message in found:
+            block = blocks[index][1]
+            key = (block.text, block.line)
+            memo.parsed[key] = (*memo.parsed[key], (line, message))
+    return ElixirResult(
+        tuple(
+            diagnostic(path, line, "KB502", f"elixir code block does not parse: {message}")
+            for path, block in every
+            for line, message in memo.parsed[(block.text, block.line)]
+        ),
+        len(every),
+    )
+
+
+def _parse(
+    blocks: list[tuple[str, CodeBlock]], executable: str
+) -> list[tuple[int, int | None, str]] | str:
+    """(block index, line, message) of each block that does not parse, or why Elixir could
+    not run."""
     payload = bytearray()
     for index, (_, block) in enumerate(blocks):
         code = block.text.encode("utf-8")
@@ -78,20 +119,15 @@ def check_elixir(docs: Iterable[Document], executable: str | None = None) -> Eli
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return ElixirResult((), len(blocks), f"`elixir` could not run: {exc}")
+        return f"`elixir` could not run: {exc}"
     if run.returncode != 0:
         tail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        return ElixirResult((), len(blocks), f"`elixir` failed: {tail[0]}")
-    return ElixirResult(
-        tuple(_parse_output(run.stdout.decode("utf-8", "replace"), blocks)), len(blocks)
-    )
-
-
-def _parse_output(output: str, blocks: list[tuple[str, CodeBlock]]) -> Iterator[Diagnostic]:
-    for row in output.splitlines():
+        return f"`elixir` failed: {tail[0]}"
+    found = []
+    for row in run.stdout.decode("utf-8", "replace").splitlines():
         parts = row.split("\t", 2)
-        if len(parts) != 3 or not parts[0].isdigit():
+        if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) >= len(blocks):
             continue
-        path = blocks[int(parts[0])][0]
         line = int(parts[1]) if parts[1].isdigit() and int(parts[1]) > 0 else None
-        yield diagnostic(path, line, "KB502", f"elixir code block does not parse: {parts[2]}")
+        found.append((int(parts[0]), line, parts[2]))
+    return found

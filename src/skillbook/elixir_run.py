@@ -18,9 +18,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.elixir import LANGUAGES, find_elixir
+from skillbook.elixir import LANGUAGES, ElixirMemo, find_elixir
 from skillbook.model import Document
 
 DEFAULT_TIMEOUT = 10  # seconds for each block, and for each test
@@ -117,11 +118,12 @@ def run_examples(
     docs: Iterable[Document],
     executable: str | None = None,
     timeout: int = DEFAULT_TIMEOUT,
+    memo: ElixirMemo | None = None,
 ) -> RunResult:
-    """Compile and run the self-contained elixir blocks of `docs` in one Elixir process."""
+    """Compile and run the self-contained elixir blocks of `docs` in one Elixir process.
+    With `memo`, a file whose runnable blocks are unchanged is not run again."""
     problems: list[Diagnostic] = []
-    files: list[tuple[str, list[tuple[int, int, Needs, str]]]] = []
-    where: list[tuple[str, int]] = []  # block index -> (path, first line)
+    files: list[_File] = []
     parsed_only = 0
     for doc in docs:
         blocks = []
@@ -133,27 +135,67 @@ def run_examples(
                 diagnostic(doc.path, block.line + offset, "KB503", message)
                 for offset, message in needs.problems
             )
-            if not needs.compiled:
+            if needs.compiled:
+                blocks.append((block.line, needs, block.text))
+            else:
                 parsed_only += 1
-                continue
-            blocks.append((len(where), block.line, needs, block.text))
-            where.append((doc.path, block.line))
         if blocks:
-            files.append((doc.path, blocks))
-    if not where:
+            files.append(_File(doc.path, tuple(blocks)))
+    count = sum(len(f.blocks) for f in files)
+    if not files:
         return RunResult(tuple(problems), parsed_only=parsed_only)
     executable = executable or find_elixir()
     if executable is None:
-        return RunResult(tuple(problems), len(where), parsed_only, not_run="no `elixir` on PATH")
+        return RunResult(tuple(problems), count, parsed_only, not_run="no `elixir` on PATH")
+    memo = memo or ElixirMemo()
+    to_run = [f for f in files if (f, timeout) not in memo.ran]
+    found: dict[_File, _Outcome] = {}
+    if to_run:
+        ran = _run(to_run, executable, timeout)
+        if isinstance(ran, str):
+            return RunResult(tuple(problems), count, parsed_only, not_run=ran)
+        found, complete = ran
+        if complete:  # a run that stopped early is not remembered
+            memo.ran.update(((f, timeout), outcome) for f, outcome in found.items())
+    results = [found.get(f) or cast(_Outcome, memo.ran[(f, timeout)]) for f in files]
+    diagnostics = [d for r in results for d in r.diagnostics]
+    skipped = tuple(note for r in results for note in r.skipped)
+    tests = sum(r.tests for r in results)
+    return RunResult((*problems, *diagnostics), count - len(skipped), parsed_only, tests, skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    """A file's runnable blocks: (first line, markers, code) of each; a memo's key."""
+
+    path: str
+    blocks: tuple[tuple[int, Needs, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What running one file found."""
+
+    diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: tuple[str, ...] = ()
+    tests: int = 0
+
+
+def _run(
+    files: list[_File], executable: str, timeout: int
+) -> tuple[dict[_File, _Outcome], bool] | str:
+    """Run `files` in one Elixir process: each file's outcome and whether the run got to its
+    end, or why Elixir could not run."""
+    where: list[tuple[str, int]] = []  # block index -> (path, first line)
     payload = bytearray()
-    for file_index, (path, blocks) in enumerate(files):
-        name = path.encode("utf-8")
+    for file_index, file in enumerate(files):
+        name = file.path.encode("utf-8")
         payload += f"F {file_index} {len(name)}\n".encode() + name
-        for index, line, needs, text in blocks:
+        for line, needs, text in file.blocks:
             code = text.encode("utf-8")
-            otp = needs.otp or "-"
-            version = needs.elixir or "-"
-            payload += f"B {index} {line} {otp} {version} {len(code)}\n".encode() + code
+            otp, version = needs.otp or "-", needs.elixir or "-"
+            payload += f"B {len(where)} {line} {otp} {version} {len(code)}\n".encode() + code
+            where.append((file.path, line))
     with (
         tempfile.TemporaryDirectory(prefix="skillbook-kb503-") as work,
         resources.as_file(_SCRIPT) as script,
@@ -174,17 +216,23 @@ def run_examples(
         except subprocess.TimeoutExpired:
             failed, stderr = -1, "the run took too long and was stopped"
         except OSError as exc:
-            return RunResult(tuple(problems), len(where), parsed_only, not_run=f"{exc}")
+            return f"{exc}"
         rows = results.read_text("utf-8", "replace").splitlines() if results.exists() else []
-    found = list(_read_rows(rows, where, [path for path, _ in files]))
-    skipped = tuple(
-        f"{where[int(r[1])][0]}:{where[int(r[1])][1]}: {r[2]}" for r in _rows(rows, "skip", 3)
-    )
-    tests = sum(int(r[2]) for r in _rows(rows, "tests", 3) if r[2].isdigit())
-    if ["done"] not in [row.split("\t") for row in rows]:
+    found = list(_read_rows(rows, where, [f.path for f in files]))
+    complete = ["done"] in [row.split("\t") for row in rows]
+    if not complete:
         found.extend(_crash(rows, where, failed, stderr))
-    compiled = len(where) - len(skipped)
-    return RunResult((*problems, *found), compiled, parsed_only, tests, skipped)
+    skips = [(where[int(r[1])], r[2]) for r in _rows(rows, "skip", 3)]
+    tests = {files[int(r[1])].path: int(r[2]) for r in _rows(rows, "tests", 3) if r[2].isdigit()}
+    outcomes = {
+        file: _Outcome(
+            tuple(d for d in found if d.path == file.path),
+            tuple(f"{path}:{line}: {why}" for (path, line), why in skips if path == file.path),
+            tests.get(file.path, 0),
+        )
+        for file in files
+    }
+    return outcomes, complete
 
 
 def _rows(rows: list[str], kind: str, size: int) -> Iterator[list[str]]:

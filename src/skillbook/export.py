@@ -13,7 +13,7 @@ import io
 import posixpath
 import zipfile
 from collections import deque
-from collections.abc import Collection, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass, field
 
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
@@ -38,6 +38,8 @@ class Bundle:
     files: dict[str, bytes]
     copied: dict[str, str]  # repo path -> bundle path, for files from outside the skill folder
     problems: tuple[Diagnostic, ...] = field(default=())
+    # repo paths whose content or existence the bundle depends on: what a rebuild compares
+    inputs: frozenset[str] = field(default=frozenset())
 
     def zip_bytes(self) -> bytes:
         """The bundle as a zip whose entries sit under `<name>/`."""
@@ -157,6 +159,7 @@ class _Builder:
         self.patterns_dir = kb.layout.patterns_dir.strip("/") + "/"
         self.bundle_of: dict[str, str] = {}  # repo path -> bundle path
         self.problems: list[Diagnostic] = []
+        self.looked_up: set[str] = set()  # link targets whose existence the bundle depends on
 
     def own_files(self) -> list[str]:
         prefix = self.folder + "/"
@@ -193,6 +196,7 @@ class _Builder:
                 target = found[0]
                 if target in self.bundle_of or not target.startswith(self.patterns_dir):
                     continue
+                self.looked_up.add(target)
                 if self.sources.kind(target) != "file":
                     continue
                 self.bundle_of[target] = self.place(target)
@@ -214,6 +218,7 @@ class _Builder:
                 out.append(text[pos : span.url_start] + new_url)
                 pos = span.url_end
                 continue
+            self.looked_up.add(target)
             exists = self.sources.kind(target) is not None
             url = page_url(self.kb, target, self.docs_dir) if exists else None
             if not exists:
@@ -252,7 +257,8 @@ class _Builder:
             files[bundle_path] = data
         copied = {r: b for r, b in self.bundle_of.items() if not r.startswith(self.folder + "/")}
         # named after the folder: what an agent installs it as (a valid skill has name == folder)
-        return Bundle(self.skill.folder, files, copied, tuple(self.problems))
+        inputs = frozenset(self.bundle_of) | self.looked_up
+        return Bundle(self.skill.folder, files, copied, tuple(self.problems), inputs)
 
 
 def _relative(path: str, folder: str) -> str:
@@ -294,12 +300,14 @@ def build_bundles(
     site_url: str | None = None,
     docs_dir: str = "docs",
     exclude: Collection[str] = (),
+    reuse: Callable[[Skill], Bundle | None] | None = None,
 ) -> list[Bundle]:
     """Bundles of every skill but those whose path is in `exclude` (skills that would not
-    install: see `install_problems`)."""
+    install: see `install_problems`); `reuse` may give a skill's bundle from an earlier
+    build whose inputs are unchanged (see `rebuild`)."""
     sources = _Sources(kb)  # each file read and scanned once
     return [
-        _Builder(kb, s, site_url, docs_dir, sources).build()
+        (reuse and reuse(s)) or _Builder(kb, s, site_url, docs_dir, sources).build()
         for s in kb.skills
         if s.path not in exclude
     ]

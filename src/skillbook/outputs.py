@@ -121,3 +121,17 @@ def write_export(out: Path, files: Mapping[str, bytes]) -> None:
         (out / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
         raise SkillbookError(f"--out {out}: cannot write: {exc.strerror or exc}") from exc
+
+
+def write_copies(site_dir: Path, copies: Mapping[str, str]) -> list[str]:
+    """Write each text at its path under `site_dir` (the site's raw Markdown copies); returns
+    "path: reason" of each that could not be written."""
+    problems = []
+    for path, text in copies.items():
+        target = site_dir / path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            problems.append(f"{target}: {exc.strerror or exc}")
+    return problems

@@ -29,12 +29,14 @@ def analyse(
     compile_elixir: bool = False,
     compile_timeout: int = elixir_run.DEFAULT_TIMEOUT,
     read: ReadFiles | None = None,
+    memo: elixir.ElixirMemo | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
     `compile_elixir` also compiles and runs the self-contained elixir blocks (KB503, which
     runs the knowledge base's code: opt-in), with `compile_timeout` seconds for each block.
 
+    `memo` keeps the results of unchanged elixir blocks across the rebuilds of `mkdocs serve`.
     `read` reads the files the cache does not hold (default: one by one, in this process);
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
     """
@@ -45,12 +47,12 @@ def analyse(
     try:
         kb = load(root, layout, cache=cache, read=read)
         if check_elixir or compile_elixir:  # a block is parsed before it is compiled
-            result = elixir.check_elixir(kb.documents())
+            result = elixir.check_elixir(kb.documents(), memo=memo)
         else:
             result = elixir.ElixirResult((), 0, "turned off")
         examples = None
         if compile_elixir:
-            examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout)
+            examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
         diagnostics = [*file_checks(kb, rel), *result.diagnostics]
         if examples is not None:

@@ -8,7 +8,6 @@ ends; only the parse cache is kept, on purpose, for the rebuilds of `mkdocs serv
 from __future__ import annotations
 
 import functools
-import html
 import os
 import secrets
 from collections.abc import Callable
@@ -19,17 +18,17 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.toc import AnchorLink
 
 from skillbook import config as plugin_config
+from skillbook import mkdocs_files, rebuild
 from skillbook import site as pages
 from skillbook.config import SkillbookConfig
+from skillbook.elixir import ElixirMemo
 from skillbook.errors import SkillbookError
-from skillbook.export import page_dest
 from skillbook.html_policy import sanitize
 from skillbook.layout import layout_from_options, nothing_found
 from skillbook.loader import DocumentCache, clear_caches
-from skillbook.outputs import check_output_folder
+from skillbook.outputs import check_output_folder, write_copies
 from skillbook.pipeline import analyse, build_log
 from skillbook.render.environment import environment
 from skillbook.site_links import normalise_url
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.pages import Page
 
-    from skillbook.render.pages import Href
 
 log = get_plugin_logger(__name__)
 _Hook = TypeVar("_Hook", bound=Callable[..., Any])
@@ -73,6 +71,8 @@ class _Build:
     src_of: dict[str, str] = field(default_factory=dict)  # repo path -> src path
     repo_of: dict[str, str] = field(default_factory=dict)  # src path -> repo path
     placed: dict[str, pages.Blocks] = field(default_factory=dict)  # by src path, until written
+    files: Files | None = None  # MkDocs' files of this build
+    indexed: int = 0  # search entries so far (a dirty rebuild keeps each page's)
     # the markers in a page's contents where the written page gets what search must not index
     title_marker: str = field(default_factory=lambda: _marker("under-title"))
     body_marker: str = field(default_factory=lambda: _marker("after-body"))
@@ -88,10 +88,14 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.command: str | None = None
         self.build: _Build | None = None
         self.watched: list[Path] = []
+        self.memory: rebuild.Memory | None = None  # under `mkdocs serve --dirty`: see rebuild
+        self.elixir_memo = ElixirMemo()  # KB502/KB503 results of unchanged blocks
+        self.compiled = rebuild.CompiledTemplates()  # Jinja templates, across serve rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Note the command (the hook also makes MkDocs keep this instance across rebuilds)."""
         self.command = command
+        self.memory = rebuild.Memory() if command == "serve" and dirty else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Resolve the folders; turn on the Markdown features the pages use."""
@@ -113,6 +117,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         plugin_config.warn_retired_templates(templates)
         options = plugin_config.site_options(self.config, config, layout, root)
         self.build = _Build(root, environment(Path(templates) if templates else None), options)
+        if self.command == "serve":
+            self.build.env.bytecode_cache = self.compiled
         return config
 
     # priority: run before plugins that read the file list (search, tags, blog): -> 50
@@ -122,40 +128,23 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """Load and check the knowledge base, log every diagnostic, add its pages."""
         if (b := self.build) is None:
             return files
+        options = plugin_config.analysis_options(self.config)
         analysis = analyse(
-            b.root,
-            b.options.layout,
-            cache=self.cache,
-            **plugin_config.analysis_options(self.config),
+            b.root, b.options.layout, cache=self.cache, memo=self.elixir_memo, **options
         )
         for level, message in build_log(analysis):
             log.log(level, "%s", message)
         if empty := nothing_found(analysis.kb, config_file=Path(config.config_file_path or "")):
             log.warning("%s; the site has no skill or pattern page", empty)  # docs-only, so far
         site = b.site = pages.Site(analysis, b.env, b.options)
-        for path in site.entry_paths():
-            if files.get_file_from_path(path) is not None:
-                log.warning("%s is also in %s/; the copy there is published", path, site.docs_dir)
-                continue
-            file = File(
-                path,
-                src_dir=str(b.root),
-                dest_dir=config.site_dir,
-                use_directory_urls=config.use_directory_urls,
-            )
-            file.edit_uri = site.edit_uri(path)
-            if (dest := page_dest(path, site.skills, config.use_directory_urls)) is not None:
-                file.dest_uri = dest  # a skill folder's page, or a README beside its SKILL.md
-            files.append(file)
-            b.entries[path] = file
-        for src, content in site.generated_pages().items():
-            if files.get_file_from_path(src) is None:
-                files.append(file := File.generated(config, src, content=content))
-                b.generated[src] = file
-        made, problems = site.exports()
-        for path, data in {**site.static_files(), **made}.items():
-            if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=data))
+        b.entries = mkdocs_files.add_entries(files, site, b.root, config)
+        generated = site.generated_pages()
+        b.generated = mkdocs_files.add_generated(files, config, generated, generated)
+        m, b.files = self.memory, files
+        made, problems = site.exports(*m.for_exports(site)) if m else site.exports()
+        outputs = {**site.static_files(), **made}
+        changed = m.changed_outputs("exports", outputs) if m else set(outputs)
+        mkdocs_files.add_generated(files, config, outputs, changed)
         for problem in problems:  # each a KB301 the check reported already
             log.debug("%s", problem)
         docs = os.path.abspath(config.docs_dir) + os.sep
@@ -170,7 +159,25 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
                 log.info("the %s section lists only its catalogue (nav_max_entries)", title)
             for src in nav.unlisted & b.entries.keys():  # left out on purpose, not omitted
                 b.entries[src].inclusion = InclusionLevel.NOT_IN_NAV
+        if m is not None:  # under `serve --dirty`: render what the edit affects
+            ours = {src: generated.get(src) for src in [*b.entries, *b.generated]}
+            rebuild.plan_pages(
+                m,
+                site,
+                files.documentation_pages(),
+                ours,
+                b.repo_of,
+                nav=config.nav,
+                config_file=config.config_file_path,
+                templates=self.config.templates_dir,
+            )
         return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Under `serve --dirty`, pages not rendered again keep their titles in the nav."""
+        if self.memory is not None and self.build is not None:
+            rebuild.restore(self.memory, files.documentation_pages())
+        return nav
 
     @_user_errors
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -207,27 +214,40 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         return markdown
 
     # first: other plugins' on_env see the finished pages, and no page is written or indexed yet
-    @event_priority(100)
+    @event_priority(101)
     @_user_errors
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Sanitise the plugin's pages once, as every plugin's on_page_content left them; put
         each lead under its title, and mark where the written page gets the rest."""
         if (b := self.build) is None or b.site is None:
             return env
+        if self.command == "serve":  # the theme's templates compile once per serve
+            env.bytecode_cache = self.compiled
+        if self.memory is not None:  # `serve --dirty`: the tags of the pages not rendered
+            rebuild.complete_tags(config.plugins, files.documentation_pages())
         by_src = {file.src_uri: file for file in files}  # Files' own lookup parses each path
         for src, file in {**b.entries, **b.generated}.items():
             page = file.page
             if page is None or page.content is None:
                 continue
             content = sanitize(page.content) if self.config.sanitize else page.content
-            blocks = b.site.blocks(src, b.repo_of.get(src, src), _href(b, file, by_src))
+            href = pages.relative_href(b.src_of, by_src, file)
+            blocks = b.site.blocks(src, b.repo_of.get(src, src), href)
             if blocks.after_body:
-                _extend_toc(page, blocks.after_body)
+                mkdocs_files.extend_toc(page, blocks.after_body)
                 content += "\n" + b.body_marker
             under = blocks.lead + (b.title_marker if blocks.under_title else "")
             page.content = pages.after_title(content, under)
             b.placed[src] = blocks
         return env
+
+    @event_priority(-100)  # last: after search has indexed the page
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        """Under `serve --dirty`, keep the page's title, metadata and search entries."""
+        if (m := self.memory) is not None and (b := self.build) is not None:
+            found = rebuild.search_list(config.plugins)
+            b.indexed = rebuild.record(m, page, found[1] if found else None, b.indexed)
+        return context
 
     @event_priority(100)  # first: other plugins' on_post_page see the whole page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -244,24 +264,25 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
             output = output.replace(b.site.catalogue_marker, blocks.catalogue, 1)
         return output
 
+    @event_priority(100)  # first: search writes its index after this
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the raw Markdown copies; let go of the build."""
-        b, self.build = self.build, None
+        b, self.build, m = self.build, None, self.memory
         if b is not None and b.site is not None:
-            for path, text in b.site.raw_copies().items():
-                target = Path(config.site_dir) / path
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(text, encoding="utf-8")
-                except OSError as exc:
-                    log.error("raw Markdown copy not written: %s: %s", target, exc.strerror or exc)
+            copies = b.site.raw_copies()
+            if m is not None and b.files is not None:  # `serve --dirty`: the whole index
+                copies = rebuild.finish(m, config.plugins, config.site_dir, b.files, copies)
+            for problem in write_copies(Path(config.site_dir), copies):
+                log.error("raw Markdown copy not written: %s", problem)
         if self.command != "serve":  # nothing else needs the parses; kept, exit walks them
             self.cache = DocumentCache()
             clear_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Let go of the failed build."""
+        """Let go of the failed build (after which a dirty rebuild renders everything)."""
         self.build = None
+        if self.memory is not None:
+            self.memory.forget()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -275,24 +296,3 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
 def _marker(name: str) -> str:
     return f"<!-- skillbook-{name}-{secrets.token_hex(8)} -->"
-
-
-def _href(b: _Build, file: File, by_src: dict[str, File]) -> Href:
-    """Links from `file`'s page to repo paths, as MkDocs will publish them."""
-
-    def url_of(src: str) -> str | None:
-        target = by_src.get(src)
-        return target.url_relative_to(file) if target is not None else None
-
-    return pages.relative_href(b.src_of, url_of, file.src_uri)
-
-
-def _extend_toc(page: Page, added_html: str) -> None:
-    """Add the headings of HTML added to a page to its table of contents, under its title;
-    their ids count as present, so links to them pass MkDocs' anchor validation."""
-    items = page.toc.items
-    parent = items[0].children if items and items[0].level == 1 else items
-    for title, anchor, level in pages.headings(added_html):
-        parent.append(AnchorLink(title, anchor, level))
-        if page.present_anchor_ids is not None:
-            page.present_anchor_ids.add(html.unescape(anchor))

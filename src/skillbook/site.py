@@ -11,7 +11,7 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,16 @@ import jinja2
 
 from skillbook.analysis import Analysis
 from skillbook.check_reference import read_check_reference
-from skillbook.export import build_bundles, page_url, problems_of
+from skillbook.export import Bundle, build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
-from skillbook.model import Document, Layout
+from skillbook.model import Document, Layout, Skill
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
 from skillbook.site_links import link_fixes, repo_link, rewrite_links
 from skillbook.site_nav import Nav, build_nav, html_text
+
+Reuse = Callable[[Skill], Bundle | None]  # a skill's bundle from an earlier build, if current
+Zips = Callable[[list[tuple[str, Bundle]]], dict[str, bytes]]  # (skill path, bundle) -> zips
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
@@ -148,9 +151,12 @@ class Site:
             found[f"schemas/{schema.name}"] = schema.read_bytes()
         return found
 
-    def exports(self) -> tuple[dict[str, bytes], list[str]]:
+    def exports(
+        self, reuse: Reuse | None = None, zips: Zips | None = None
+    ) -> tuple[dict[str, bytes], list[str]]:
         """catalog.json, llms.txt, llms-full.txt and every skill's bundle zip; the problems
-        bundling met (each a KB301 that the check reports already)."""
+        bundling met (each a KB301 that the check reports already). A rebuild passes `reuse`
+        (a skill's unchanged bundle) and `zips` (skill path and bundle -> zip, see `rebuild`)."""
         if not self.options.exports:
             return {}, []
         o, analysis = self.options, self.analysis
@@ -168,9 +174,14 @@ class Site:
             "llms-full.txt": llms_full_txt(analysis, title=o.site_name).encode(),
         }
         skip = analysis.not_installable  # skills that would not install get no bundle
-        bundles = build_bundles(analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir, exclude=skip)
-        for bundle in bundles:
-            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = bundle.zip_bytes()
+        bundles = build_bundles(
+            analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir, exclude=skip, reuse=reuse
+        )
+        paths = [s.path for s in analysis.kb.skills if s.path not in skip]
+        pairs = list(zip(paths, bundles, strict=True))
+        zipped = zips(pairs) if zips else {path: b.zip_bytes() for path, b in pairs}
+        for path, bundle in pairs:
+            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = zipped[path]
         return made, [str(problem) for problem in problems_of(bundles)]
 
     def raw_copies(self) -> dict[str, str]:
@@ -342,12 +353,12 @@ def headings(added_html: str) -> list[tuple[str, str, int]]:
     return found
 
 
-def relative_href(src_of: dict[str, str], url_of: Callable[[str], str | None], page: str) -> Href:
-    """Links from the page at src path `page` to repo paths: MkDocs' URL where it publishes
-    the target (`url_of` a src path), else the plain relative path."""
+def relative_href(src_of: dict[str, str], by_src: Mapping[str, Any], page: Any) -> Href:
+    """Links from `page` (MkDocs' file of a page) to repo paths: MkDocs' URL where it
+    publishes the target (`by_src`: its files by src path), else the plain relative path."""
 
     def href(path: str) -> str:
-        target = src_of.get(path, path)
-        return url_of(target) or rel(path, page)
+        target = by_src.get(src_of.get(path, path))
+        return target.url_relative_to(page) if target is not None else rel(path, page.src_uri)
 
     return href
