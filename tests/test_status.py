@@ -143,19 +143,17 @@ def test_status_cli_on_this_repository(capsys: pytest.CaptureFixture[str]) -> No
     text = capsys.readouterr().out
     first = text.splitlines()[0]
     assert first == (
-        "Phase 2 Distributed Systems & Patterns  [#############-------] 7/11 tasks, 25/42 files, 3.75 h logged"
+        "Phase 2 Distributed Systems & Patterns  [####################] 11/11 tasks, 42/42 files, 4.75 h logged"
     )
-    assert "  2.8    planned      low     Real-time features" in text
-    assert "         missing: patterns/websocket_lifecycle.md" in text
-    assert text.count("missing: ") == 17
-    assert "2.1 " not in text and "2.7 " not in text  # done tasks are not listed
+    assert text.count("missing: ") == 0
+    assert "2.1 " not in text and "2.11 " not in text  # done tasks are not listed
 
 
 def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["status", str(REPO), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     (phase,) = data["phases"]
-    assert (phase["id"], phase["tasks_done"], phase["tasks_total"]) == (2, 7, 11)
+    assert (phase["id"], phase["tasks_done"], phase["tasks_total"]) == (2, 11, 11)
     first = phase["tasks"][0]
     assert (first["id"], first["priority"], first["status"]) == ("2.1", "high", "done")
     assert first["files"][0] == {
@@ -163,7 +161,7 @@ def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> N
         "present": True,
         "errors": False,
     }
-    assert [t["status"] for t in phase["tasks"]] == ["done"] * 7 + ["planned"] * 4
+    assert [t["status"] for t in phase["tasks"]] == ["done"] * 11
     assert phase["history"] == [
         {
             "date": "2026-01-08",
@@ -182,6 +180,12 @@ def test_status_json_on_this_repository(capsys: pytest.CaptureFixture[str]) -> N
             "session": "sessions/2026/2026-12-05-phase-2-tasks-2-4-to-2-7.md",
             "completed": ["2.4", "2.5", "2.6", "2.7"],
             "tasks_claimed": 7,
+        },
+        {
+            "date": "2026-12-05",
+            "session": "sessions/2026/2026-12-05-phase-2-tasks-2-8-to-2-11.md",
+            "completed": ["2.8", "2.9", "2.10", "2.11"],
+            "tasks_claimed": 11,
         },
     ]
 
