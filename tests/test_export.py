@@ -168,7 +168,10 @@ def test_catalog_validates_and_matches_the_knowledge_base(site: Path) -> None:
     }
     assert "patterns/circuit_breaker.md" in resilience["patterns"]
     breaker = next(p for p in data["patterns"] if p["id"] == "circuit_breaker")
-    assert breaker["used_by"] == ["skills/resilience-patterns/SKILL.md"]
+    assert breaker["used_by"] == [
+        "skills/observability/SKILL.md",
+        "skills/resilience-patterns/SKILL.md",
+    ]
     # every URL in the catalogue is published
     for entry in data["skills"] + data["patterns"]:
         for key in ("url", "raw_url", "bundle_url"):

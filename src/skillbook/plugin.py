@@ -96,6 +96,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """Note the command (the hook also makes MkDocs keep this instance across rebuilds)."""
         self.command = command
         self.memory = rebuild.Memory() if command == "serve" and dirty else None
+        if self.memory is not None:
+            rebuild.quiet_dirty_warning()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Resolve the folders; turn on the Markdown features the pages use."""
@@ -116,9 +118,9 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         templates = self.config.templates_dir
         plugin_config.warn_retired_templates(templates)
         options = plugin_config.site_options(self.config, config, layout, root)
-        self.build = _Build(root, environment(Path(templates) if templates else None), options)
-        if self.command == "serve":
-            self.build.env.bytecode_cache = self.compiled
+        compiled = self.compiled if self.command == "serve" else None  # kept across rebuilds
+        env = environment(Path(templates) if templates else None, compiled)
+        self.build = _Build(root, env, options)
         return config
 
     # priority: run before plugins that read the file list (search, tags, blog): -> 50

@@ -21,6 +21,7 @@ gone are removed: the site is what a clean build of the same files writes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -358,3 +359,21 @@ def complete_tags(plugins: Mapping[str, Any], pages: Iterable[Any]) -> None:
             data[page.url] = rendered[page.url]
         elif page is not None and page.meta and keep(file):
             mappings.add(page, "")
+
+
+class _AccurateDirtyBuilds(logging.Filter):
+    """MkDocs warns on every dirty build that navigation and links will likely be wrong; with
+    the plugin planning the rebuild they are not, so that warning is left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+_FILTER = _AccurateDirtyBuilds()
+
+
+def quiet_dirty_warning() -> None:
+    """Leave MkDocs' warning about dirty builds out of the log (once per process)."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)

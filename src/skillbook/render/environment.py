@@ -43,8 +43,11 @@ def _hours(value: float) -> str:
     return f"{value:g} h"
 
 
-def environment(override_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment: a site's `templates_dir` first, then the packaged templates."""
+def environment(
+    override_dir: Path | None = None, compiled: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """The Jinja environment: a site's `templates_dir` first, then the packaged templates;
+    `compiled` keeps compiled templates across the rebuilds of `mkdocs serve`."""
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(override_dir)))
@@ -55,6 +58,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # made anew for every build; checking each file per page costs
+        bytecode_cache=compiled,
     )
     env.filters.update(md=md, cell=_cell, hours=_hours, url=_url, sh=_sh)
     return env
