@@ -198,3 +198,35 @@ def test_pre_commit_hook_runs_for_knowledge_base_files(path: str, checked: bool)
     (hook,) = manifest
     # pre-commit matches `files` with re.search on the repository-relative path
     assert bool(re.search(hook["files"], path)) is checked
+
+
+# --- the code scanning workflow the CI guide documents ---------------------------------------
+
+
+def documented_code_scanning() -> str:
+    """The YAML block of docs/guide/ci.md that uploads SARIF to code scanning."""
+    guide = (REPO / "docs" / "guide" / "ci.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, re.DOTALL)
+    (found,) = [b for b in blocks if "upload-sarif" in b]
+    return str(found)
+
+
+def test_the_documented_code_scanning_workflow_passes_actionlint(tmp_path: Path) -> None:
+    path = tmp_path / "code-scanning.yml"
+    path.write_text(documented_code_scanning(), encoding="utf-8")
+    done = lint(path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_the_documented_code_scanning_workflow_uploads_sarif() -> None:
+    wf: dict[Any, Any] = yaml.safe_load(documented_code_scanning())
+    assert wf["permissions"] == {}
+    (job,) = wf["jobs"].values()
+    assert job["permissions"]["security-events"] == "write"
+    assert job["permissions"]["contents"] == "read"
+    scripts = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "skillbook check --format sarif" in scripts and "> skillbook.sarif" in scripts
+    (upload,) = [s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/")]
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert upload["with"]["sarif_file"] == "skillbook.sarif"
+    assert all(PINNED.match(s["uses"]) for s in job["steps"] if "uses" in s)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skillbook import __version__
-from skillbook.diagnostics import FORMATTERS
+from skillbook.diagnostics import FORMATTERS, Report
 from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.layout import nothing_found, read_layout
@@ -37,6 +37,17 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+FORMATS = sorted([*FORMATTERS, "sarif"])
+
+
+def _format(name: str, report: Report) -> str:
+    if name == "sarif":  # imported when asked for: it brings in Markdown's slugify
+        from skillbook.sarif import format_sarif
+
+        return format_sarif(report)
+    return FORMATTERS[name](report)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     root = _root(args.root)
@@ -57,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config_file = root / "mkdocs.yml"
     empty = nothing_found(result.kb, config_file=config_file if config_file.is_file() else None)
     if empty is None:
-        sys.stdout.write(FORMATTERS[args.format](result.report))
+        sys.stdout.write(_format(args.format, result.report))
     elif result.report.diagnostics:
         sys.stderr.write(FORMATTERS["text"](result.report))
     if result.elixir.skipped and result.elixir.blocks:
@@ -157,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="report every problem at its file and line")
     check.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
-    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"

@@ -22,42 +22,83 @@ class Rule:
     code: str
     severity: Severity
     summary: str
+    title: str  # the heading of its section in docs/reference/checks.md, after the code
 
 
-def _rules(*rows: tuple[str, Severity, str]) -> dict[str, Rule]:
-    return {code: Rule(code, severity, summary) for code, severity, summary in rows}
+def _rules(*rows: tuple[str, Severity, str, str]) -> dict[str, Rule]:
+    return {row[0]: Rule(*row) for row in rows}
 
 
 E, W = Severity.ERROR, Severity.WARNING
 
 # Codes are stable and never reused; a retired code stays here, marked retired.
 RULES: dict[str, Rule] = _rules(
-    ("KB101", E, "file cannot be read or is not UTF-8"),
-    ("KB102", E, "no frontmatter (an error for a skill, a warning for a pattern)"),
-    ("KB103", E, "frontmatter is not valid YAML"),
-    ("KB104", E, "frontmatter is not a mapping"),
-    ("KB105", W, "Markdown file outside the knowledge-base layout"),
-    ("KB106", E, "file over the size limit, not loaded"),
-    ("KB201", E, "required field missing"),
-    ("KB202", E, "field has the wrong type or breaks a length or charset rule"),
-    ("KB203", E, "unknown field"),
-    ("KB204", E, "skill name differs from its folder"),
-    ("KB205", E, "two entries share a name or id"),
-    ("KB301", E, "relative link to a file that does not exist"),
-    ("KB302", E, "link to an anchor that does not exist in the target"),
-    ("KB303", W, "pattern that no skill links to"),
-    ("KB304", W, "skill that links no pattern"),
-    ("KB305", E, "link that leaves the repository, or an absolute file path"),
-    ("KB306", E, "link to a javascript:, vbscript: or data: URL"),
-    ("KB307", W, "raw HTML the published page removes (scripts, event handlers, frames)"),
-    ("KB401", E, "roadmap unreadable or breaks its schema"),
-    ("KB402", E, "roadmap lists a file outside skills/ and patterns/, or one file twice"),
-    ("KB403", W, "skill or pattern that no task lists"),
-    ("KB404", W, "session claims a task that is not done"),
-    ("KB405", E, "session names a task or phase the roadmap lacks, or has a bad date"),
-    ("KB501", W, "skill body over 500 lines"),
-    ("KB502", E, "an elixir code block does not parse"),
-    ("KB503", E, "an elixir code block does not compile or run, or its file's tests fail"),
+    ("KB101", E, "file cannot be read or is not UTF-8", "File cannot be read or is not UTF-8"),
+    (
+        "KB102",
+        E,
+        "no frontmatter (an error for a skill, a warning for a pattern)",
+        "No frontmatter",
+    ),
+    ("KB103", E, "frontmatter is not valid YAML", "Frontmatter is not valid YAML"),
+    ("KB104", E, "frontmatter is not a mapping", "Frontmatter is not a mapping"),
+    (
+        "KB105",
+        W,
+        "Markdown file outside the knowledge-base layout",
+        "Markdown file outside the layout",
+    ),
+    ("KB106", E, "file over the size limit, not loaded", "File over the size limit"),
+    ("KB201", E, "required field missing", "Required field missing"),
+    (
+        "KB202",
+        E,
+        "field has the wrong type or breaks a length or charset rule",
+        "Invalid field value",
+    ),
+    ("KB203", E, "unknown field", "Unknown field"),
+    ("KB204", E, "skill name differs from its folder", "Skill name differs from its folder"),
+    ("KB205", E, "two entries share a name or id", "Duplicate name, id or title"),
+    ("KB301", E, "relative link to a file that does not exist", "Broken relative link"),
+    ("KB302", E, "link to an anchor that does not exist in the target", "Missing anchor"),
+    ("KB303", W, "pattern that no skill links to", "Orphan pattern"),
+    ("KB304", W, "skill that links no pattern", "Skill that links no pattern"),
+    (
+        "KB305",
+        E,
+        "link that leaves the repository, or an absolute file path",
+        "Link leaves the repository",
+    ),
+    ("KB306", E, "link to a javascript:, vbscript: or data: URL", "Script or data link"),
+    (
+        "KB307",
+        W,
+        "raw HTML the published page removes (scripts, event handlers, frames)",
+        "Raw HTML the site removes",
+    ),
+    ("KB401", E, "roadmap unreadable or breaks its schema", "Invalid roadmap"),
+    (
+        "KB402",
+        E,
+        "roadmap lists a file outside skills/ and patterns/, or one file twice",
+        "Bad file in the roadmap",
+    ),
+    ("KB403", W, "skill or pattern that no task lists", "Untracked skill or pattern"),
+    ("KB404", W, "session claims a task that is not done", "Session claims an unfinished task"),
+    (
+        "KB405",
+        E,
+        "session names a task or phase the roadmap lacks, or has a bad date",
+        "Invalid session log",
+    ),
+    ("KB501", W, "skill body over 500 lines", "Skill body too long"),
+    ("KB502", E, "an elixir code block does not parse", "Elixir code block does not parse"),
+    (
+        "KB503",
+        E,
+        "an elixir code block does not compile or run, or its file's tests fail",
+        "Elixir code block does not compile, or its tests fail",
+    ),
 )
 
 
