@@ -8,10 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skillbook import __version__
+from skillbook.check_config import (
+    CheckSettings,
+    parse_codes,
+    parse_severities,
+    settings_from_options,
+)
 from skillbook.diagnostics import FORMATTERS, Report
 from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
-from skillbook.layout import nothing_found, read_layout
+from skillbook.layout import nothing_found, read_layout, read_plugin_options
 from skillbook.parallel import cores, reader
 from skillbook.pipeline import analyse
 
@@ -48,10 +54,23 @@ def _format(name: str, report: Report) -> str:
     return FORMATTERS[name](report)
 
 
+def _check_settings(root: Path, args: argparse.Namespace) -> CheckSettings:
+    """The `checks` option of mkdocs.yml under `--select`, `--ignore` and `--severity`."""
+    where = f"{root / 'mkdocs.yml'}: skillbook option 'checks'"
+    settings = settings_from_options(read_plugin_options(root).get("checks"), where=where)
+    select = getattr(args, "select", None)
+    return settings.with_command_line(
+        select=None if select is None else parse_codes(select, where="--select"),
+        ignore=parse_codes(getattr(args, "ignore", None) or "", where="--ignore"),
+        severity=parse_severities(getattr(args, "severity", None) or "", where="--severity"),
+    )
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     root = _root(args.root)
     layout = read_layout(root)
+    settings = _check_settings(root, args)
     if args.compile and args.no_elixir:
         raise SkillbookError("--compile runs the elixir blocks it parses: drop --no-elixir")
     read = reader(root, layout.max_file_size, args.jobs or cores())
@@ -62,6 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         compile_elixir=args.compile,
         compile_timeout=args.compile_timeout,
         read=read,
+        checks=settings,
     )
     # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
     # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
@@ -89,7 +109,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     from skillbook.render.terminal import status_json, status_text
 
     root = _root(args.root)
-    result = analyse(root, read_layout(root), check_elixir=False)
+    result = analyse(
+        root, read_layout(root), check_elixir=False, checks=_check_settings(root, args)
+    )
     if args.format == "json":
         sys.stdout.write(status_json(result.status, result.kb.roadmap))
     else:
@@ -134,7 +156,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     check_output_folder(out, root, layout, docs_dir=None, what="--out")
     kb = load(root, layout)
-    skipped = install_problems(kb, chain(check_files(kb), check_frontmatter(kb)))
+    settings = _check_settings(root, args)
+    skipped = install_problems(kb, settings.apply(chain(check_files(kb), check_frontmatter(kb))))
     bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir, exclude=skipped)
     files: dict[str, bytes] = {}
     for bundle in bundles:
@@ -170,6 +193,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--select",
+        metavar="CODES",
+        help="report only these codes or prefixes, comma-separated (e.g. KB2,KB301); "
+        "replaces the 'select' of mkdocs.yml",
+    )
+    check.add_argument(
+        "--ignore",
+        metavar="CODES",
+        help="do not report these codes or prefixes, comma-separated (e.g. KB403,KB5); "
+        "adds to the 'ignore' of mkdocs.yml",
+    )
+    check.add_argument(
+        "--severity",
+        metavar="CODE=LEVEL",
+        help="report codes at another severity, comma-separated (e.g. KB303=error,KB4=warning)",
+    )
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"
     )

@@ -11,7 +11,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import get_plugin_logger
 
+from skillbook.check_config import CheckSettings, settings_from_options
 from skillbook.elixir_run import DEFAULT_TIMEOUT
+from skillbook.errors import SkillbookError
 from skillbook.model import Layout
 from skillbook.site import CSS_PATH, JS_PATH, Options
 
@@ -42,10 +44,25 @@ class _Seconds(c.Type[int]):
         return seconds
 
 
+class _Checks(base.BaseConfigOption[CheckSettings]):
+    """The `checks` mapping: select, ignore, severity, per_file (see `check_config`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: dict[str, object] = {}
+
+    def run_validation(self, value: object) -> CheckSettings:
+        try:
+            return settings_from_options(value, where="checks")
+        except SkillbookError as exc:
+            raise base.ValidationError(str(exc)) from exc
+
+
 class AnalysisOptions(TypedDict):
     check_elixir: bool
     compile_elixir: bool
     compile_timeout: int
+    checks: CheckSettings
 
 
 def analysis_options(options: SkillbookConfig) -> AnalysisOptions:
@@ -54,6 +71,7 @@ def analysis_options(options: SkillbookConfig) -> AnalysisOptions:
         "check_elixir": options.elixir_check,
         "compile_elixir": options.elixir_compile,
         "compile_timeout": options.elixir_timeout,
+        "checks": options.checks,
     }
 
 
@@ -118,6 +136,12 @@ class SkillbookConfig(base.Config):
         "several cores)"
     )
     """Retired: the plugin runs in one process. An old `jobs:` gets a warning, not an error."""
+
+    checks = _Checks()
+    """Which codes are reported and how severe they are, as ruff's options do: `select` and
+    `ignore` (codes or prefixes such as `KB3`), `severity` (`{KB303: error}`), and
+    `per_file` (`{"skills/legacy/**": {ignore: [KB203]}}`). `skillbook check` reads the
+    same option; see the check reference."""
 
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of templates that override the packaged ones by file name."""

@@ -146,15 +146,17 @@ class Report:
         unique = sorted(set(diagnostics), key=Diagnostic.sort_key)
         kept: list[Diagnostic] = []
         seen: dict[tuple[str, str], int] = {}
+        severity_of: dict[tuple[str, str], Severity] = {}  # as configured, not the registry's
         for d in unique:
             key = (d.path, d.code)
             seen[key] = seen.get(key, 0) + 1
+            severity_of[key] = d.severity
             if seen[key] <= MAX_PER_FILE:
                 kept.append(d)
         for (path, code), count in seen.items():
             if count > MAX_PER_FILE:
                 rest = count - MAX_PER_FILE
-                severity = RULES[code].severity if code in RULES else Severity.ERROR
+                severity = severity_of[(path, code)]
                 kept.append(
                     Diagnostic(
                         path,

@@ -114,12 +114,15 @@ def layout_from_options(options: Mapping[str, Any], *, where: str) -> Layout:
     return Layout(**values, max_file_size=size)
 
 
+def read_plugin_options(root: Path) -> dict[str, Any]:
+    """The `skillbook` plugin options of `root/mkdocs.yml` ({} without one)."""
+    config = _read_config(root)
+    return {} if config is None else plugin_options(config) or {}
+
+
 def read_layout(root: Path) -> Layout:
     """The layout configured in `root/mkdocs.yml`, else the defaults."""
-    config = _read_config(root)
-    if config is None:
-        return Layout()
-    return layout_from_options(plugin_options(config) or {}, where=str(root / "mkdocs.yml"))
+    return layout_from_options(read_plugin_options(root), where=str(root / "mkdocs.yml"))
 
 
 def nothing_found(kb: KnowledgeBase, *, config_file: Path | None) -> str | None:

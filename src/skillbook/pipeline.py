@@ -8,6 +8,7 @@ from pathlib import Path
 
 from skillbook import elixir, elixir_run
 from skillbook.analysis import Analysis
+from skillbook.check_config import CheckSettings
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
@@ -30,6 +31,7 @@ def analyse(
     compile_timeout: int = elixir_run.DEFAULT_TIMEOUT,
     read: ReadFiles | None = None,
     memo: elixir.ElixirMemo | None = None,
+    checks: CheckSettings | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
@@ -39,6 +41,8 @@ def analyse(
     `memo` keeps the results of unchanged elixir blocks across the rebuilds of `mkdocs serve`.
     `read` reads the files the cache does not hold (default: one by one, in this process);
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
+    `checks` selects, ignores and re-grades codes (the `checks` option): what it leaves out
+    neither fails the run nor counts against a task's status, a page or an install.
     """
     # The run allocates many small objects and no cycles; the cyclic collector would walk
     # them again and again (a third of the run on 10,000 files), so it waits until the end.
@@ -54,13 +58,15 @@ def analyse(
         if compile_elixir:
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
-        diagnostics = [*file_checks(kb, rel), *result.diagnostics]
+        settings = checks or CheckSettings()
+        found = [*file_checks(kb, rel), *result.diagnostics]
         if examples is not None:
-            diagnostics.extend(examples.diagnostics)
+            found.extend(examples.diagnostics)
+        diagnostics = list(settings.apply(found))
         # status is computed from the file checks: the roadmap checks (KB4xx) report only on
         # the roadmap and session logs, which are never files a task produces
         status = compute_status(kb, diagnostics)
-        diagnostics.extend(check_roadmap(kb, status))
+        diagnostics.extend(settings.apply(check_roadmap(kb, status)))
         report = Report.of(diagnostics, kb.files_read)
         blocked = install_problems(kb, report.diagnostics)
         return Analysis(kb, report, rel, status, result, blocked, examples)
