@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from skillbook.baseline import Baseline
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
 from skillbook.elixir_run import RunResult
@@ -29,3 +30,5 @@ class Analysis:
     not_installable: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
     # KB503, when asked for (`compile_elixir`); None when it was not
     examples: RunResult | None = None
+    # the baseline whose findings were left out, and how many it matched, when one was given
+    baseline: Baseline | None = None

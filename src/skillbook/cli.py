@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skillbook import __version__
+from skillbook.baseline import Baseline, line_texts, read_baseline, write_baseline
 from skillbook.check_config import (
     CheckSettings,
     parse_codes,
@@ -66,11 +67,24 @@ def _check_settings(root: Path, args: argparse.Namespace) -> CheckSettings:
     )
 
 
+def _baseline(root: Path, args: argparse.Namespace) -> Baseline | None:
+    """`--baseline FILE`, else the `baseline` option of mkdocs.yml; none when writing one."""
+    if args.write_baseline:
+        if args.baseline:
+            raise SkillbookError("--write-baseline records every finding: drop --baseline")
+        return None
+    if args.baseline:
+        return read_baseline(Path(args.baseline))
+    configured = read_plugin_options(root).get("baseline")
+    return read_baseline(root / str(configured)) if configured else None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     root = _root(args.root)
     layout = read_layout(root)
     settings = _check_settings(root, args)
+    baseline = _baseline(root, args)
     if args.compile and args.no_elixir:
         raise SkillbookError("--compile runs the elixir blocks it parses: drop --no-elixir")
     read = reader(root, layout.max_file_size, args.jobs or cores())
@@ -82,11 +96,22 @@ def cmd_check(args: argparse.Namespace) -> int:
         compile_timeout=args.compile_timeout,
         read=read,
         checks=settings,
+        baseline=baseline,
     )
     # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
     # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
     config_file = root / "mkdocs.yml"
     empty = nothing_found(result.kb, config_file=config_file if config_file.is_file() else None)
+    if empty is None and args.write_baseline:
+        write_baseline(Path(args.write_baseline), result.report, line_texts(result.kb))
+        count = len(result.report.diagnostics)
+        print(
+            f"skillbook: wrote {count} finding{'' if count == 1 else 's'} to "
+            f"{args.write_baseline}; check with --baseline {args.write_baseline} to see only "
+            f"new ones",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     if empty is None:
         sys.stdout.write(_format(args.format, result.report))
     elif result.report.diagnostics:
@@ -99,9 +124,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     for note in result.examples.notes() if result.examples else ():
         print(f"note: {note}", file=sys.stderr)
+    if baseline is not None and empty is None:
+        print(f"note: {_baseline_note(baseline)}", file=sys.stderr)
     if empty is not None:
         raise SkillbookError(empty)
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
+
+
+def _baseline_note(baseline: Baseline) -> str:
+    def findings(n: int) -> str:
+        return f"{n} finding{'' if n == 1 else 's'}"
+
+    note = f"{findings(baseline.matched)} of the baseline {baseline.path} not shown"
+    if baseline.fixed:
+        note += (
+            f"; {findings(baseline.fixed)} of it no longer found: "
+            f"--write-baseline {baseline.path} drops them"
+        )
+    return note
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -209,6 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--severity",
         metavar="CODE=LEVEL",
         help="report codes at another severity, comma-separated (e.g. KB303=error,KB4=warning)",
+    )
+    check.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings this baseline does not record (default: the 'baseline' "
+        "option of mkdocs.yml, if any)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record every finding in FILE and exit with 0 (it must be new or a baseline)",
     )
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"

@@ -11,6 +11,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import get_plugin_logger
 
+from skillbook.baseline import Baseline, read_baseline
 from skillbook.check_config import CheckSettings, settings_from_options
 from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
@@ -63,15 +64,19 @@ class AnalysisOptions(TypedDict):
     compile_elixir: bool
     compile_timeout: int
     checks: CheckSettings
+    baseline: Baseline | None
 
 
 def analysis_options(options: SkillbookConfig) -> AnalysisOptions:
-    """The `analyse` keywords the plugin's options set: which Elixir checks run, and how long."""
+    """The `analyse` keywords the plugin's options set: which Elixir checks run and how long,
+    which codes are reported, and the baseline of known findings."""
     return {
         "check_elixir": options.elixir_check,
         "compile_elixir": options.elixir_compile,
         "compile_timeout": options.elixir_timeout,
         "checks": options.checks,
+        # read again for every build: `mkdocs serve` sees a baseline written meanwhile
+        "baseline": read_baseline(Path(options.baseline)) if options.baseline else None,
     }
 
 
@@ -142,6 +147,11 @@ class SkillbookConfig(base.Config):
     `ignore` (codes or prefixes such as `KB3`), `severity` (`{KB303: error}`), and
     `per_file` (`{"skills/legacy/**": {ignore: [KB203]}}`). `skillbook check` reads the
     same option; see the check reference."""
+
+    baseline = c.Optional(c.File(exists=True))
+    """A baseline file (`skillbook check --write-baseline FILE`), relative to the folder
+    holding mkdocs.yml: the findings it records are left out of the build as they are out of
+    `skillbook check`."""
 
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of templates that override the packaged ones by file name."""

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from skillbook import elixir, elixir_run
 from skillbook.analysis import Analysis
+from skillbook.baseline import Baseline, line_texts
 from skillbook.check_config import CheckSettings
 from skillbook.checks import file_checks
-from skillbook.diagnostics import Report, build_summary
+from skillbook.diagnostics import Diagnostic, Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
 from skillbook.export import install_problems
 from skillbook.loader import load
@@ -32,6 +33,7 @@ def analyse(
     read: ReadFiles | None = None,
     memo: elixir.ElixirMemo | None = None,
     checks: CheckSettings | None = None,
+    baseline: Baseline | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
@@ -43,6 +45,7 @@ def analyse(
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
     `checks` selects, ignores and re-grades codes (the `checks` option): what it leaves out
     neither fails the run nor counts against a task's status, a page or an install.
+    `baseline` leaves out, in the same way, the findings it records (see `baseline`).
     """
     # The run allocates many small objects and no cycles; the cyclic collector would walk
     # them again and again (a third of the run on 10,000 files), so it waits until the end.
@@ -62,14 +65,19 @@ def analyse(
         found = [*file_checks(kb, rel), *result.diagnostics]
         if examples is not None:
             found.extend(examples.diagnostics)
-        diagnostics = list(settings.apply(found))
+        text = line_texts(kb) if baseline is not None else None
+
+        def known(found: list[Diagnostic]) -> list[Diagnostic]:  # less the baseline's
+            return found if baseline is None or text is None else baseline.filter(found, text)
+
+        diagnostics = known(list(settings.apply(found)))
         # status is computed from the file checks: the roadmap checks (KB4xx) report only on
         # the roadmap and session logs, which are never files a task produces
         status = compute_status(kb, diagnostics)
-        diagnostics.extend(settings.apply(check_roadmap(kb, status)))
+        diagnostics.extend(known(list(settings.apply(check_roadmap(kb, status)))))
         report = Report.of(diagnostics, kb.files_read)
         blocked = install_problems(kb, report.diagnostics)
-        return Analysis(kb, report, rel, status, result, blocked, examples)
+        return Analysis(kb, report, rel, status, result, blocked, examples, baseline)
     finally:
         if collecting:
             gc.enable()
