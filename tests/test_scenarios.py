@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from skillbook.check_config import settings_from_options
 from skillbook.diagnostics import RULES
 from skillbook.pipeline import analyse
 
@@ -48,6 +49,7 @@ def test_scenario(path: Path, tmp_path: Path) -> None:
         root,
         check_elixir=bool(scenario.get("elixir")),
         compile_elixir=bool(scenario.get("compile")),
+        checks=settings_from_options(scenario.get("checks"), where="checks"),
     )
     got = [str(d) for d in result.report.diagnostics]
     expected = scenario["expect"]
@@ -57,6 +59,8 @@ def test_scenario(path: Path, tmp_path: Path) -> None:
         for g, e in zip(got, expected, strict=False)
     ] + got[len(expected) :]
     assert got == expected
+    if "errors" in scenario:  # where severities are configured, how many are errors
+        assert result.report.errors == scenario["errors"]
 
 
 def test_every_code_has_a_scenario() -> None:
