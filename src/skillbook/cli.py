@@ -115,6 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from skillbook.layout import read_site
     from skillbook.loader import load
     from skillbook.outputs import check_output_folder, write_export
+    from skillbook.render.discovery import discovery_files
 
     root = _root(args.root)
     site_url, docs_dir = read_site(root)
@@ -129,6 +130,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     for bundle in bundles:
         files.update((f"{bundle.name}/{path}", data) for path, data in bundle.files.items())
         files[f"{bundle.name}.zip"] = bundle.zip_bytes()
+    # the discovery index and its artifacts, as the site serves them (see render.discovery)
+    installable = [s for s in kb.skills if s.path not in skipped]
+    files.update(discovery_files(zip(installable, bundles, strict=True)))
     write_export(out, files)
     for bundle in bundles:
         print(

@@ -41,12 +41,15 @@ class Bundle:
     # repo paths whose content or existence the bundle depends on: what a rebuild compares
     inputs: frozenset[str] = field(default=frozenset())
 
-    def zip_bytes(self) -> bytes:
-        """The bundle as a zip whose entries sit under `<name>/`."""
+    def zip_bytes(self, *, folder: bool = True) -> bytes:
+        """The bundle as a zip whose entries sit under `<name>/` (what Claude.ai's upload
+        takes), or with `folder=False` at the archive's root (what the discovery index's
+        archives hold)."""
         buffer = io.BytesIO()
+        prefix = f"{self.name}/" if folder else ""
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(self.files):
-                info = zipfile.ZipInfo(f"{self.name}/{path}", date_time=_ZIP_TIME)
+                info = zipfile.ZipInfo(f"{prefix}{path}", date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, self.files[path])
