@@ -112,7 +112,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from skillbook.checks import check_files, check_frontmatter
     from skillbook.export import build_bundles, install_problems, problems_of
-    from skillbook.layout import read_site
+    from skillbook.export_plugin import claude_plugin_files, plugin_name
+    from skillbook.layout import read_names, read_site
     from skillbook.loader import load
     from skillbook.outputs import check_output_folder, write_export
     from skillbook.render.discovery import discovery_files
@@ -133,8 +134,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     # the discovery index and its artifacts, as the site serves them (see render.discovery)
     installable = [s for s in kb.skills if s.path not in skipped]
     files.update(discovery_files(zip(installable, bundles, strict=True)))
+    if args.format == "claude-plugin":
+        title, description, author = read_names(root)
+        name = plugin_name(title or root.resolve().name)
+        about = description or f"Skills of {title or name}."
+        files = claude_plugin_files(
+            bundles, name=name, description=about, owner=author or name, version=args.version
+        )
     write_export(out, files)
-    for bundle in bundles:
+    if args.format == "claude-plugin":
+        print(
+            f"{(out / '.claude-plugin/marketplace.json').as_posix()}: plugin {name}, {len(bundles)} skills"
+        )
+    for bundle in bundles if args.format == "bundles" else ():
         print(
             f"{(out / bundle.name).as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, "
             f"{len(bundle.copied)} copied in"
@@ -218,6 +230,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
     export.add_argument("--out", required=True, help="folder to write the bundles into")
+    export.add_argument(
+        "--format",
+        choices=["bundles", "claude-plugin"],
+        default="bundles",
+        help="bundles: each skill as a folder and a zip, and the discovery index (default); "
+        "claude-plugin: a Claude Code plugin marketplace holding the skills",
+    )
+    export.add_argument(
+        "--plugin-version",
+        dest="version",
+        default="0.1.0",
+        metavar="SEMVER",
+        help="under --format claude-plugin: the plugin's version (default: 0.1.0); raise it "
+        "when the skills change, so that installs update",
+    )
     export.add_argument(
         "--site-url",
         help="base URL for links that leave a bundle (default: site_url of mkdocs.yml; '' for none)",
