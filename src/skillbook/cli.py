@@ -133,7 +133,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         files[f"{bundle.name}.zip"] = bundle.zip_bytes()
     # the discovery index and its artifacts, as the site serves them (see render.discovery)
     installable = [s for s in kb.skills if s.path not in skipped]
-    files.update(discovery_files(zip(installable, bundles, strict=True)))
+    archives = (b.zip_bytes(folder=False) for b in bundles)
+    files.update(discovery_files(zip(installable, bundles, archives, strict=True))[0])
     if args.format == "claude-plugin":
         title, description, author = read_names(root)
         name = plugin_name(title or root.resolve().name)

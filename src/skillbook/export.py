@@ -56,6 +56,16 @@ class Bundle:
         return buffer.getvalue()
 
 
+Reuse = Callable[[Skill], Bundle | None]  # a skill's bundle from an earlier build, if current
+# (skill path, bundle) -> its download zip and the discovery index's archive (`both_zips`)
+Zips = Callable[[list[tuple[str, Bundle]]], dict[str, tuple[bytes, bytes]]]
+
+
+def both_zips(bundle: Bundle) -> tuple[bytes, bytes]:
+    """A bundle's zip for people (in a folder) and for the discovery index (at the root)."""
+    return bundle.zip_bytes(), bundle.zip_bytes(folder=False)
+
+
 def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str | None:
     """The site-relative URL of a published repo file (directory URLs), if it has a page."""
     layout = kb.layout

@@ -11,7 +11,7 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,17 +21,14 @@ import jinja2
 
 from skillbook.analysis import Analysis
 from skillbook.check_reference import read_check_reference
-from skillbook.export import Bundle, build_bundles, page_url, problems_of
+from skillbook.export import Reuse, Zips, both_zips, build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
-from skillbook.model import Document, Layout, Skill
+from skillbook.model import Document, Layout
 from skillbook.render.discovery import discovery_files
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
 from skillbook.site_links import link_fixes, repo_link, rewrite_links
 from skillbook.site_nav import Nav, build_nav, html_text
-
-Reuse = Callable[[Skill], Bundle | None]  # a skill's bundle from an earlier build, if current
-Zips = Callable[[list[tuple[str, Bundle]]], dict[str, bytes]]  # (skill path, bundle) -> zips
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
@@ -163,32 +160,34 @@ class Site:
         if not self.options.exports:
             return {}, []
         o, analysis = self.options, self.analysis
-        made: dict[str, bytes] = {
-            "catalog.json": catalog_json(
-                analysis, site_url=o.site_url, docs_dir=o.docs_dir
-            ).encode(),
-            "llms.txt": llms_txt(
-                analysis,
-                title=o.site_name,
-                summary=o.site_description,
-                site_url=o.site_url,
-                docs_dir=o.docs_dir,
-            ).encode(),
-            "llms-full.txt": llms_full_txt(analysis, title=o.site_name).encode(),
-        }
         skip = analysis.not_installable  # skills that would not install get no bundle
         bundles = build_bundles(
             analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir, exclude=skip, reuse=reuse
         )
         paths = [s.path for s in analysis.kb.skills if s.path not in skip]
         pairs = list(zip(paths, bundles, strict=True))
-        zipped = zips(pairs) if zips else {path: b.zip_bytes() for path, b in pairs}
+        zipped = zips(pairs) if zips else {path: both_zips(b) for path, b in pairs}
+        made: dict[str, bytes] = {}
         for path, bundle in pairs:
-            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = zipped[path]
-        found = discovery_files((self.skills[path], bundle) for path, bundle in pairs)
+            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = zipped[path][0]
+        found, digests = discovery_files(
+            (self.skills[path], bundle, zipped[path][1]) for path, bundle in pairs
+        )
         made.update((path, data) for path, data in found.items() if not path.endswith(".md"))
         # Markdown goes with the raw copies: MkDocs would render a .md file as a page
         self._served = {p: d.decode() for p, d in found.items() if p.endswith(".md")}
+        published = {path: (bundle, digests[path]) for path, bundle in pairs}
+        made["catalog.json"] = catalog_json(
+            analysis, site_url=o.site_url, docs_dir=o.docs_dir, bundles=published
+        ).encode()
+        made["llms.txt"] = llms_txt(
+            analysis,
+            title=o.site_name,
+            summary=o.site_description,
+            site_url=o.site_url,
+            docs_dir=o.docs_dir,
+        ).encode()
+        made["llms-full.txt"] = llms_full_txt(analysis, title=o.site_name).encode()
         return made, [str(problem) for problem in problems_of(bundles)]
 
     def raw_copies(self) -> dict[str, str]:

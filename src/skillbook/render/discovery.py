@@ -31,18 +31,24 @@ def digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def discovery_files(bundles: Iterable[tuple[Skill, Bundle]]) -> dict[str, bytes]:
-    """Site path -> bytes of the index and of every file it names or serves beside."""
+def discovery_files(
+    bundles: Iterable[tuple[Skill, Bundle, bytes]],
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Site path -> bytes of the index and of every file it names or serves beside; and
+    each skill's digest, by skill path. Each bundle comes with its archive (a zip with the
+    files at its root: `Bundle.zip_bytes(folder=False)`), used when it has more than one
+    file."""
     files: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
     entries = []
-    for skill, bundle in sorted(bundles, key=lambda pair: pair[1].name):
+    for skill, bundle, archive in sorted(bundles, key=lambda triple: triple[1].name):
         name = bundle.name
         for path, data in bundle.files.items():
             files[f"{WELL_KNOWN}/{name}/{path}"] = data
         if set(bundle.files) == {"SKILL.md"}:
             kind, url, artifact = "skill-md", f"{name}/SKILL.md", bundle.files["SKILL.md"]
         else:
-            kind, url, artifact = "archive", f"{name}.zip", bundle.zip_bytes(folder=False)
+            kind, url, artifact = "archive", f"{name}.zip", archive
             files[f"{WELL_KNOWN}/{url}"] = artifact
         entry = {
             "name": name,
@@ -51,6 +57,7 @@ def discovery_files(bundles: Iterable[tuple[Skill, Bundle]]) -> dict[str, bytes]
             "url": url,
             "digest": digest(artifact),
         }
+        digests[skill.path] = entry["digest"]
         metadata = (skill.doc.frontmatter or {}).get("metadata")
         version = metadata.get("version") if isinstance(metadata, dict) else None
         if isinstance(version, str) and _SEMVER.fullmatch(version):
@@ -58,4 +65,13 @@ def discovery_files(bundles: Iterable[tuple[Skill, Bundle]]) -> dict[str, bytes]
         entries.append(entry)
     index = {"$schema": SCHEMA, "skills": entries}
     files[INDEX] = (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return files
+    return files, digests
+
+
+def manifest(bundle: Bundle) -> list[dict[str, object]]:
+    """Each file of a bundle with its size and hash, as the MCP skills extension's
+    reference implementation lists a skill's files (`path`, `size`, `hash`)."""
+    return [
+        {"path": path, "size": len(data), "hash": digest(data)}
+        for path, data in sorted(bundle.files.items())
+    ]
