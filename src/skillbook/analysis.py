@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from skillbook.changes import Changes
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
 from skillbook.elixir_run import RunResult
@@ -29,3 +30,5 @@ class Analysis:
     not_installable: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
     # KB503, when asked for (`compile_elixir`); None when it was not
     examples: RunResult | None = None
+    # what changed since a previous discovery index, when one was given (`changes`)
+    changes: Changes | None = None

@@ -13,7 +13,7 @@ from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.layout import nothing_found, read_layout
 from skillbook.parallel import cores, reader
-from skillbook.pipeline import analyse
+from skillbook.pipeline import Previous, analyse
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -51,6 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         compile_elixir=args.compile,
         compile_timeout=args.compile_timeout,
         read=read,
+        previous=_previous(root, args.previous_index, None),
     )
     # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
     # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
@@ -68,9 +69,22 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     for note in result.examples.notes() if result.examples else ():
         print(f"note: {note}", file=sys.stderr)
+    for line in result.changes.lines() if result.changes else ():
+        print(f"note: {line}", file=sys.stderr)
     if empty is not None:
         raise SkillbookError(empty)
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
+
+
+def _previous(root: Path, where: str | None, site_url: str | None) -> Previous | None:
+    """The previous discovery index to compare with (`--previous-index`), if one is given."""
+    if where is None:
+        return None
+    from skillbook.changes import read_index
+    from skillbook.layout import read_site
+
+    configured, docs_dir = read_site(root)
+    return Previous(read_index(where), site_url or configured, docs_dir)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -110,6 +124,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """
     from itertools import chain
 
+    from skillbook.changes import compare
     from skillbook.checks import check_files, check_frontmatter
     from skillbook.export import build_bundles, install_problems, problems_of
     from skillbook.export_plugin import claude_plugin_files, plugin_name
@@ -161,6 +176,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     for problem in problems_of(bundles):
         print(problem, file=sys.stderr)
+    if (previous := _previous(root, args.previous_index, site_url)) is not None:
+        changes, found = compare(
+            previous.entries,
+            zip(installable, bundles, (b.zip_bytes(folder=False) for b in bundles), strict=True),
+        )
+        for line in [*changes.lines(), *map(str, found)]:
+            print(line, file=sys.stderr)
     return EXIT_PROBLEMS if problems_of(bundles) or skipped else EXIT_OK
 
 
@@ -178,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"
+    )
+    check.add_argument(
+        "--previous-index",
+        metavar="FILE_OR_URL",
+        help="compare with a previously published discovery index "
+        "(/.well-known/agent-skills/index.json): a changed skill must raise its "
+        "metadata.version (KB601)",
     )
     check.add_argument(
         "--compile",
@@ -237,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="bundles",
         help="bundles: each skill as a folder and a zip, and the discovery index (default); "
         "claude-plugin: a Claude Code plugin marketplace holding the skills",
+    )
+    export.add_argument(
+        "--previous-index",
+        metavar="FILE_OR_URL",
+        help="list the skills added, removed and changed since this published discovery "
+        "index, and each changed skill whose metadata.version did not change (KB601)",
     )
     export.add_argument(
         "--plugin-version",

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from skillbook import elixir, elixir_run
 from skillbook.analysis import Analysis
+from skillbook.changes import Changes, compare
 from skillbook.checks import file_checks
-from skillbook.diagnostics import Report, build_summary
+from skillbook.diagnostics import Diagnostic, Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
-from skillbook.export import install_problems
+from skillbook.export import build_bundles, install_problems
 from skillbook.loader import load
-from skillbook.model import Layout
+from skillbook.model import KnowledgeBase, Layout
 from skillbook.relations import relations
 from skillbook.status import check_roadmap, compute_status
 
@@ -30,12 +33,14 @@ def analyse(
     compile_timeout: int = elixir_run.DEFAULT_TIMEOUT,
     read: ReadFiles | None = None,
     memo: elixir.ElixirMemo | None = None,
+    previous: Previous | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
     `compile_elixir` also compiles and runs the self-contained elixir blocks (KB503, which
     runs the knowledge base's code: opt-in), with `compile_timeout` seconds for each block.
 
+    `previous` compares the skills with a previously published discovery index (KB601).
     `memo` keeps the results of unchanged elixir blocks across the rebuilds of `mkdocs serve`.
     `read` reads the files the cache does not hold (default: one by one, in this process);
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
@@ -63,10 +68,34 @@ def analyse(
         diagnostics.extend(check_roadmap(kb, status))
         report = Report.of(diagnostics, kb.files_read)
         blocked = install_problems(kb, report.diagnostics)
-        return Analysis(kb, report, rel, status, result, blocked, examples)
+        changes = None
+        if previous is not None:
+            changes, found = _compare(kb, blocked, previous)
+            report = Report.of([*report.diagnostics, *found], kb.files_read)
+        return Analysis(kb, report, rel, status, result, blocked, examples, changes)
     finally:
         if collecting:
             gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """A previously published discovery index, and how the skills are published now."""
+
+    entries: Mapping[str, Mapping[str, object]]  # skill name -> index entry (`read_index`)
+    site_url: str | None = None
+    docs_dir: str = "docs"
+
+
+def _compare(
+    kb: KnowledgeBase, blocked: Mapping[str, object], previous: Previous
+) -> tuple[Changes, list[Diagnostic]]:
+    installable = [s for s in kb.skills if s.path not in blocked]
+    bundles = build_bundles(
+        kb, site_url=previous.site_url, docs_dir=previous.docs_dir, exclude=blocked
+    )
+    archives = (bundle.zip_bytes(folder=False) for bundle in bundles)
+    return compare(previous.entries, zip(installable, bundles, archives, strict=True))
 
 
 def build_log(analysis: Analysis) -> list[tuple[int, str]]:
@@ -87,4 +116,6 @@ def build_log(analysis: Analysis) -> list[tuple[int, str]]:
         )
     if analysis.examples is not None:
         found.extend((logging.INFO, note) for note in analysis.examples.notes())
+    if analysis.changes is not None:
+        found.extend((logging.INFO, line) for line in analysis.changes.lines())
     return found

@@ -130,7 +130,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """Load and check the knowledge base, log every diagnostic, add its pages."""
         if (b := self.build) is None:
             return files
-        options = plugin_config.analysis_options(self.config)
+        options = plugin_config.analysis_options(self.config, b.root, b.options)
         analysis = analyse(
             b.root, b.options.layout, cache=self.cache, memo=self.elixir_memo, **options
         )
