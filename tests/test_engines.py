@@ -5,11 +5,13 @@ the built page."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from skillbook.cli import main
+from skillbook.engines import WITHOUT_PLUGIN_CLASS
 
 from . import kbs
 from .conftest import REPO, engine_build, write_tree
@@ -36,7 +38,11 @@ def zensical_warnings(output: str) -> list[str]:
     for i, line in enumerate(lines):
         if line.startswith("Warning:"):
             where = next(
-                (m.group(1) for l in lines[i + 1 : i + 3] if (m := re.search(r"\[ (\S+) \]", l))),
+                (
+                    m.group(1)
+                    for near in lines[i + 1 : i + 3]
+                    if (m := re.search(r"\[ (\S+) \]", near))
+                ),
                 "?",
             )
             found.append(f"{where}: {line.removeprefix('Warning:').strip()}")
@@ -70,3 +76,54 @@ def test_properdocs_reports_the_problems_mkdocs_reports(tmp_path: Path) -> None:
         )
         assert any("KB301" in line or "error" in line for line in logs[engine]), done.stderr
     assert logs["properdocs"] == logs["mkdocs"]
+
+
+def _copy_repository(dest: Path) -> Path:
+    """The site's sources of this repository, copied: Zensical writes into the folder it builds."""
+    for name in ("docs", "skills", "patterns", "sessions"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def test_zensical_builds_this_repository_without_the_knowledge_base_and_says_so(
+    tmp_path: Path, repo_site: Path
+) -> None:
+    """What the refusal is for: Zensical reads mkdocs.yml, skips the plugin and reports no
+    error; the home page's notice, hidden by the plugin's stylesheet, is what shows."""
+    root = _copy_repository(tmp_path / "repo")
+    done = engine_build("zensical", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = root / "site"
+    assert (site / "index.html").is_file() and (site / "guide/authoring/index.html").is_file()
+    assert not (site / "skills").exists() and not (site / "status").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"admonition danger {WITHOUT_PLUGIN_CLASS}" in home
+    assert "This site was built without the skillbook plugin" in home
+    assert "skillbook.css" not in home
+    # built with the plugin, the same notice is in the page and hidden by its stylesheet
+    home = (repo_site / "index.html").read_text(encoding="utf-8")
+    assert f"admonition danger {WITHOUT_PLUGIN_CLASS}" in home
+    assert 'href="assets/skillbook/skillbook.css"' in home
+    css = (repo_site / "assets/skillbook/skillbook.css").read_text(encoding="utf-8")
+    assert f".{WITHOUT_PLUGIN_CLASS} {{ display: none; }}" in css
+
+
+def test_check_and_export_refuse_a_repository_set_up_for_zensical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A zensical.toml: Zensical builds a site with no skill page; `skillbook check` fails
+    with KB601 naming the alternatives, and `skillbook export` says the same on stderr."""
+    root = write_tree(tmp_path / "kb", kbs.skills_only())
+    (root / "zensical.toml").write_text('[project]\nsite_name = "KB"\n', encoding="utf-8")
+    done = engine_build("zensical", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (root / "site/index.html").is_file() and not (root / "site/skills").exists()
+
+    assert main(["check", str(root), "--no-elixir"]) == 1
+    out = capsys.readouterr().out
+    assert "zensical.toml: KB601 Zensical builds this repository" in out
+    assert "`properdocs build`" in out and "--format markdown" in out
+    (root / "zensical.toml").unlink()
+    assert main(["check", str(root), "--no-elixir"]) == 0
+    assert "KB601" not in capsys.readouterr().out

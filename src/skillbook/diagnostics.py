@@ -58,6 +58,7 @@ RULES: dict[str, Rule] = _rules(
     ("KB501", W, "skill body over 500 lines"),
     ("KB502", E, "an elixir code block does not parse"),
     ("KB503", E, "an elixir code block does not compile or run, or its file's tests fail"),
+    ("KB601", E, "the repository is set up for a site engine that runs no plugin"),
 )
 
 

@@ -11,6 +11,7 @@ from skillbook.analysis import Analysis
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
+from skillbook.engines import check_engine
 from skillbook.export import install_problems
 from skillbook.loader import load
 from skillbook.model import Layout
@@ -54,7 +55,7 @@ def analyse(
         if compile_elixir:
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
-        diagnostics = [*file_checks(kb, rel), *result.diagnostics]
+        diagnostics = [*file_checks(kb, rel), *result.diagnostics, *check_engine(root)]
         if examples is not None:
             diagnostics.extend(examples.diagnostics)
         # status is computed from the file checks: the roadmap checks (KB4xx) report only on
