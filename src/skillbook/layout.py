@@ -62,6 +62,11 @@ def _read_config(root: Path) -> dict[str, Any] | None:
     return config
 
 
+def site_config(root: Path) -> dict[str, Any]:
+    """`root/mkdocs.yml` read without its Python tags ({} when there is none)."""
+    return _read_config(root) or {}
+
+
 def read_site(root: Path) -> tuple[str | None, str]:
     """`site_url` and `docs_dir` from `root/mkdocs.yml` (None and "docs" by default)."""
     config = _read_config(root) or {}
