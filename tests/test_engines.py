@@ -124,7 +124,7 @@ def test_check_and_export_refuse_a_repository_set_up_for_zensical(
     out = capsys.readouterr().out
     assert "zensical.toml: KB601 Zensical builds this repository" in out
     assert "`properdocs build`" in out and "--format markdown" in out
-    assert main(["export", str(root), "--format", "markdown", "--out", str(tmp_path / "md")]) == 0
+    assert main(["export", str(root), "--format", "markdown", "--out", str(tmp_path / "md")]) == 1
     assert "note: zensical.toml: KB601 Zensical builds" in capsys.readouterr().err
     (root / "zensical.toml").unlink()
     assert main(["check", str(root), "--no-elixir"]) == 0
