@@ -116,7 +116,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _export_bundles(args: argparse.Namespace, root: Path, out: Path) -> int:
     """Write every skill as a self-contained Agent Skill folder and zip.
 
     A skill that would not install (no or broken frontmatter, an invalid field, a name that is
@@ -133,11 +133,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from skillbook.outputs import check_output_folder, write_export
     from skillbook.render.discovery import discovery_files
 
-    root = _root(args.root)
     site_url, docs_dir = read_site(root)
     site_url = args.site_url if args.site_url is not None else site_url
     layout = read_layout(root)
-    out = Path(args.out)
     check_output_folder(out, root, layout, docs_dir=None, what="--out")
     kb = load(root, layout)
     skipped = install_problems(kb, chain(check_files(kb), check_frontmatter(kb)))
@@ -184,6 +182,71 @@ def cmd_export(args: argparse.Namespace) -> int:
         for line in [*changes.lines(), *map(str, found)]:
             print(line, file=sys.stderr)
     return EXIT_PROBLEMS if problems_of(bundles) or skipped else EXIT_OK
+
+
+def _export_markdown(args: argparse.Namespace, root: Path, out: Path) -> int:
+    """Write the whole site as plain Markdown and a mkdocs.yml, for engines without plugins.
+
+    Pages are written whatever problems the knowledge base has (as the site shows them); the
+    exit code is 1 when it has errors, as `skillbook check` would say.
+    """
+    from skillbook.layout import site_config
+    from skillbook.markdown_export import DOCS, markdown_export
+    from skillbook.outputs import check_output_folder, write_export
+    from skillbook.site import Options
+
+    config = site_config(root)
+    layout = read_layout(root)
+    docs_dir = str(config.get("docs_dir") or "docs").strip("/")
+    check_output_folder(out, root, layout, docs_dir=docs_dir, what="--out")
+    site_url = args.site_url if args.site_url is not None else config.get("site_url")
+
+    def text(key: str) -> str | None:
+        value = config.get(key)
+        return value if isinstance(value, str) and value else None
+
+    options = Options(
+        layout=layout,
+        docs_dir=docs_dir,
+        exports=False,
+        site_url=site_url or None,
+        site_name=text("site_name") or "",
+        site_description=text("site_description"),
+    )
+    result = analyse(root, layout, check_elixir=False)
+    files = markdown_export(result, options, repo_url=text("repo_url"), edit_uri=text("edit_uri"))
+    write_export(out, files)
+    pages = sum(1 for path in files if path.endswith(".md"))
+    print(
+        f"{out.as_posix()}/: mkdocs.yml and {pages} pages in {DOCS}/; build it with "
+        f"`zensical build` or `mkdocs build` in {out.as_posix()}"
+    )
+    if result.report.errors:
+        print(
+            f"the knowledge base has {result.report.errors} error"
+            f"{'' if result.report.errors == 1 else 's'}: run `skillbook check`",
+            file=sys.stderr,
+        )
+    return EXIT_PROBLEMS if result.report.errors else EXIT_OK
+
+
+EXPORTS = {
+    "bundles": _export_bundles,
+    "claude-plugin": _export_bundles,  # the same bundles, laid out as a plugin marketplace
+    "markdown": _export_markdown,
+}
+"""`skillbook export --format`: each format's writer, (args, root, out) -> exit code."""
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the export `--format` names into `--out`."""
+    from skillbook.engines import check_engine
+
+    root = _root(args.root)
+    for problem in check_engine(root):  # the refusal `check` reports, where it bears most
+        print(f"note: {problem}", file=sys.stderr)
+    code: int = EXPORTS[args.format](args, root, Path(args.out))
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,16 +319,19 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=cmd_new)
 
     export = commands.add_parser(
-        "export", help="write installable skill bundles (folders and zips)"
+        "export",
+        help="write installable skill bundles (folders and zips), or the site as plain Markdown",
     )
     export.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
-    export.add_argument("--out", required=True, help="folder to write the bundles into")
+    export.add_argument("--out", required=True, help="folder to write the export into")
     export.add_argument(
         "--format",
-        choices=["bundles", "claude-plugin"],
+        choices=list(EXPORTS),
         default="bundles",
-        help="bundles: each skill as a folder and a zip, and the discovery index (default); "
-        "claude-plugin: a Claude Code plugin marketplace holding the skills",
+        help="bundles: one Agent Skill folder and zip per skill, and the discovery index "
+        "(default); claude-plugin: a Claude Code plugin marketplace holding the skills; "
+        "markdown: the whole site as Markdown pages and a mkdocs.yml, for Zensical or MkDocs "
+        "without the plugin",
     )
     export.add_argument(
         "--previous-index",

@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = _rules(
     ("KB502", E, "an elixir code block does not parse"),
     ("KB503", E, "an elixir code block does not compile or run, or its file's tests fail"),
     ("KB601", W, "skill changed since the previous index, its metadata.version did not"),
+    ("KB602", E, "the repository is set up for a site engine that runs no plugin"),
 )
 
 

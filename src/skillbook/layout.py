@@ -70,6 +70,11 @@ def read_names(root: Path) -> tuple[str | None, str | None, str | None]:
     return name, description, author
 
 
+def site_config(root: Path) -> dict[str, Any]:
+    """`root/mkdocs.yml` read without its Python tags ({} when there is none)."""
+    return _read_config(root) or {}
+
+
 def read_site(root: Path) -> tuple[str | None, str]:
     """`site_url` and `docs_dir` from `root/mkdocs.yml` (None and "docs" by default)."""
     config = _read_config(root) or {}

@@ -14,6 +14,7 @@ from skillbook.changes import Changes, compare
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Diagnostic, Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
+from skillbook.engines import check_engine
 from skillbook.export import build_bundles, install_problems
 from skillbook.loader import load
 from skillbook.model import KnowledgeBase, Layout
@@ -59,7 +60,7 @@ def analyse(
         if compile_elixir:
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
-        diagnostics = [*file_checks(kb, rel), *result.diagnostics]
+        diagnostics = [*file_checks(kb, rel), *result.diagnostics, *check_engine(root)]
         if examples is not None:
             diagnostics.extend(examples.diagnostics)
         # status is computed from the file checks: the roadmap checks (KB4xx) report only on

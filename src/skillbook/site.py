@@ -230,10 +230,11 @@ class Site:
         doc = self.docs.get(repo_path)
         if doc is None:
             return None
-        body = doc.body if doc.loaded else self.renderer.unloaded(doc, self._title(repo_path))
+        body = doc.body if doc.loaded else self.renderer.unloaded(doc, self.title_of(repo_path))
         return "---\n{}\n---\n\n" + body
 
-    def _title(self, repo_path: str) -> str:
+    def title_of(self, repo_path: str) -> str:
+        """The plain title of a knowledge-base file: a skill's name, a pattern's title."""
         if repo_path in self.skills:
             return self.skills[repo_path].name
         if repo_path in self.patterns:
