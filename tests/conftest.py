@@ -45,6 +45,18 @@ def need_program(name: str, why: str) -> str:
     raise AssertionError("unreachable")
 
 
+def need_module(name: str, why: str) -> None:
+    """Skip (outside CI) / fail (under CI=true) with the reason when `name` cannot be imported."""
+    import importlib.util
+
+    if importlib.util.find_spec(name) is not None:
+        return
+    message = f"the Python package `{name}` is not installed: {why}"
+    if IN_CI:
+        pytest.fail(message + " (the test extras install it: see pyproject.toml)")
+    pytest.skip(message)
+
+
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write `files` (repo-relative path -> text or bytes) under root."""
     for rel, content in files.items():
@@ -75,6 +87,25 @@ def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        check=False,
+        timeout=600,
+    )
+
+
+def engine_build(engine: str, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a real `build` of `root` with a site engine: `mkdocs`, `properdocs` or `zensical`
+    (its module run with this interpreter, so the test environment's packages are used)."""
+    if engine == "mkdocs":
+        return mkdocs_build(root, *args)
+    need_module(engine, f"the tests build sites with {engine}")
+    return subprocess.run(
+        [sys.executable, "-m", engine, "build", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=dict(
+            os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1"
+        ),
         check=False,
         timeout=600,
     )

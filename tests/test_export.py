@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
@@ -153,9 +154,25 @@ def test_catalog_validates_and_matches_the_knowledge_base(site: Path) -> None:
     jsonschema.Draft202012Validator(schema).validate(data)
     assert json.loads((site / "schemas/catalog.schema.json").read_text()) == schema
     analysis = analyse(REPO, check_elixir=False)
-    assert data == json.loads(
-        json.dumps(catalog(analysis, site_url="https://skillbook.example.org/"))
-    )
+    bundled = {s["name"]: (s.pop("digest"), s.pop("files")) for s in data["skills"]}
+    unbundled = json.loads(json.dumps(catalog(analysis, site_url="https://skillbook.example.org/")))
+    for skill in unbundled["skills"]:
+        assert (skill.pop("digest"), skill.pop("files")) == (None, [])
+    assert data == unbundled
+    # each digest is the discovery index's; each file's hash is that of the file it serves
+    index = json.loads((site / ".well-known/agent-skills/index.json").read_text("utf-8"))
+    assert {e["name"]: e["digest"] for e in index["skills"]} == {
+        name: digest for name, (digest, _) in bundled.items()
+    }
+    for name, (_, files) in bundled.items():
+        for entry in files:
+            served = (site / ".well-known/agent-skills" / name / entry["path"]).read_bytes()
+            assert entry == {
+                "path": entry["path"],
+                "size": len(served),
+                "hash": "sha256:" + hashlib.sha256(served).hexdigest(),
+            }
+    assert data["skills"][0]["frontmatter"]["name"] == data["skills"][0]["name"]
     assert [s["name"] for s in data["skills"]] == repo_skills()
     assert sorted(p["id"] for p in data["patterns"]) == sorted(
         p.stem for p in (REPO / "patterns").glob("*.md")

@@ -238,6 +238,11 @@ def test_export_runs_again_into_its_own_output(
     assert main(["export", str(root), "--out", str(out)]) == 0
     made = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
     assert made == [
+        ".well-known/agent-skills/index.json",
+        ".well-known/agent-skills/retry.zip",
+        ".well-known/agent-skills/retry/SKILL.md",
+        ".well-known/agent-skills/retry/references/backoff.md",
+        ".well-known/agent-skills/retry/references/notes.md",
         "retry.zip",
         "retry/SKILL.md",
         "retry/references/backoff.md",

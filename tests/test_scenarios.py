@@ -10,7 +10,7 @@ import yaml
 
 from skillbook.check_config import settings_from_options
 from skillbook.diagnostics import RULES
-from skillbook.pipeline import analyse
+from skillbook.pipeline import Previous, analyse
 
 from .conftest import need_program, write_tree
 
@@ -45,11 +45,13 @@ def test_scenario(path: Path, tmp_path: Path) -> None:
     if scenario.get("elixir"):
         need_program("elixir", "KB502 and KB503 parse and compile elixir code blocks")
     root = write_tree(tmp_path, scenario["all_files"])
+    previous = scenario.get("previous")
     result = analyse(
         root,
         check_elixir=bool(scenario.get("elixir")),
         compile_elixir=bool(scenario.get("compile")),
         checks=settings_from_options(scenario.get("checks"), where="checks"),
+        previous=Previous(previous) if previous is not None else None,
     )
     got = [str(d) for d in result.report.diagnostics]
     expected = scenario["expect"]

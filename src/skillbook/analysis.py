@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from skillbook.baseline import Baseline
+from skillbook.changes import Changes
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
 from skillbook.elixir_run import RunResult
@@ -32,3 +33,5 @@ class Analysis:
     examples: RunResult | None = None
     # the baseline whose findings were left out, and how many it matched, when one was given
     baseline: Baseline | None = None
+    # what changed since a previous discovery index, when one was given (`changes`)
+    changes: Changes | None = None

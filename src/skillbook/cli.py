@@ -9,11 +9,12 @@ from pathlib import Path
 
 from skillbook import __version__
 from skillbook.baseline import Baseline, line_texts, read_baseline, write_baseline
-from skillbook.check_config import (
-    CheckSettings,
-    parse_codes,
-    parse_severities,
-    settings_from_options,
+from skillbook.cli_export import (
+    EXPORTS,
+    check_settings,
+    cmd_export,
+    existing_root,
+    previous_index,
 )
 from skillbook.diagnostics import FORMATTERS, Report
 from skillbook.elixir_run import DEFAULT_TIMEOUT
@@ -29,13 +30,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def _root(value: str) -> Path:
-    root = Path(value)
-    if not root.is_dir():
-        raise SkillbookError(f"{value}: no such folder")
-    return root
 
 
 def _jobs(value: str) -> int:
@@ -55,18 +49,6 @@ def _format(name: str, report: Report) -> str:
     return FORMATTERS[name](report)
 
 
-def _check_settings(root: Path, args: argparse.Namespace) -> CheckSettings:
-    """The `checks` option of mkdocs.yml under `--select`, `--ignore` and `--severity`."""
-    where = f"{root / 'mkdocs.yml'}: skillbook option 'checks'"
-    settings = settings_from_options(read_plugin_options(root).get("checks"), where=where)
-    select = getattr(args, "select", None)
-    return settings.with_command_line(
-        select=None if select is None else parse_codes(select, where="--select"),
-        ignore=parse_codes(getattr(args, "ignore", None) or "", where="--ignore"),
-        severity=parse_severities(getattr(args, "severity", None) or "", where="--severity"),
-    )
-
-
 def _baseline(root: Path, args: argparse.Namespace) -> Baseline | None:
     """`--baseline FILE`, else the `baseline` option of mkdocs.yml; none when writing one."""
     if args.write_baseline:
@@ -81,9 +63,9 @@ def _baseline(root: Path, args: argparse.Namespace) -> Baseline | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
-    root = _root(args.root)
+    root = existing_root(args.root)
     layout = read_layout(root)
-    settings = _check_settings(root, args)
+    settings = check_settings(root, args)
     baseline = _baseline(root, args)
     if args.compile and args.no_elixir:
         raise SkillbookError("--compile runs the elixir blocks it parses: drop --no-elixir")
@@ -97,6 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         read=read,
         checks=settings,
         baseline=baseline,
+        previous=previous_index(root, args.previous_index, None),
     )
     # finding nothing to check is an error, or CI goes green on a wrong root; what the walk
     # did find (a misplaced skill, KB105) goes to stderr first, as it says what is wrong
@@ -126,6 +109,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if baseline is not None and empty is None:
         print(f"note: {_baseline_note(baseline)}", file=sys.stderr)
+    for line in result.changes.lines() if result.changes else ():
+        print(f"note: {line}", file=sys.stderr)
     if empty is not None:
         raise SkillbookError(empty)
     return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
@@ -148,10 +133,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print the roadmap status computed from the files."""
     from skillbook.render.terminal import status_json, status_text
 
-    root = _root(args.root)
-    result = analyse(
-        root, read_layout(root), check_elixir=False, checks=_check_settings(root, args)
-    )
+    root = existing_root(args.root)
+    result = analyse(root, read_layout(root), check_elixir=False, checks=check_settings(root, args))
     if args.format == "json":
         sys.stdout.write(status_json(result.status, result.kb.roadmap))
     else:
@@ -163,7 +146,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     """Create a skill, pattern or session log from its template."""
     from skillbook import scaffold
 
-    root = _root(args.root)
+    root = existing_root(args.root)
     layout = read_layout(root)
     if args.kind == "skill":
         created = scaffold.new_skill(root, layout, args.name, args.description)
@@ -173,52 +156,6 @@ def cmd_new(args: argparse.Namespace) -> int:
         created = scaffold.new_session(root, layout, args.date, args.phase, args.slug)
     print(f"created {created.path.relative_to(root).as_posix()}: now {created.next_step}")
     return EXIT_OK
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write every skill as a self-contained Agent Skill folder and zip.
-
-    A skill that would not install (no or broken frontmatter, an invalid field, a name that is
-    not its folder's) is skipped with one line on stderr, and the exit code is 1.
-    """
-    from itertools import chain
-
-    from skillbook.checks import check_files, check_frontmatter
-    from skillbook.export import build_bundles, install_problems, problems_of
-    from skillbook.layout import read_site
-    from skillbook.loader import load
-    from skillbook.outputs import check_output_folder, write_export
-
-    root = _root(args.root)
-    site_url, docs_dir = read_site(root)
-    site_url = args.site_url if args.site_url is not None else site_url
-    layout = read_layout(root)
-    out = Path(args.out)
-    check_output_folder(out, root, layout, docs_dir=None, what="--out")
-    kb = load(root, layout)
-    settings = _check_settings(root, args)
-    skipped = install_problems(kb, settings.apply(chain(check_files(kb), check_frontmatter(kb))))
-    bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir, exclude=skipped)
-    files: dict[str, bytes] = {}
-    for bundle in bundles:
-        files.update((f"{bundle.name}/{path}", data) for path, data in bundle.files.items())
-        files[f"{bundle.name}.zip"] = bundle.zip_bytes()
-    write_export(out, files)
-    for bundle in bundles:
-        print(
-            f"{(out / bundle.name).as_posix()}/ and {bundle.name}.zip: {len(bundle.files)} files, "
-            f"{len(bundle.copied)} copied in"
-        )
-    for path, problems in sorted(skipped.items()):
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        print(
-            f"skipped {path}: not a valid Agent Skill: {first.code} {first.message}{more}",
-            file=sys.stderr,
-        )
-    for problem in problems_of(bundles):
-        print(problem, file=sys.stderr)
-    return EXIT_PROBLEMS if problems_of(bundles) or skipped else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--no-elixir", action="store_true", help="skip parsing elixir code blocks (KB502)"
+    )
+    check.add_argument(
+        "--previous-index",
+        metavar="FILE_OR_URL",
+        help="compare with a previously published discovery index "
+        "(/.well-known/agent-skills/index.json): a changed skill must raise its "
+        "metadata.version (KB601)",
     )
     check.add_argument(
         "--compile",
@@ -312,10 +256,34 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=cmd_new)
 
     export = commands.add_parser(
-        "export", help="write installable skill bundles (folders and zips)"
+        "export",
+        help="write installable skill bundles (folders and zips), or the site as plain Markdown",
     )
     export.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
-    export.add_argument("--out", required=True, help="folder to write the bundles into")
+    export.add_argument("--out", required=True, help="folder to write the export into")
+    export.add_argument(
+        "--format",
+        choices=list(EXPORTS),
+        default="bundles",
+        help="bundles: one Agent Skill folder and zip per skill, and the discovery index "
+        "(default); claude-plugin: a Claude Code plugin marketplace holding the skills; "
+        "markdown: the whole site as Markdown pages and a mkdocs.yml, for Zensical or MkDocs "
+        "without the plugin",
+    )
+    export.add_argument(
+        "--previous-index",
+        metavar="FILE_OR_URL",
+        help="list the skills added, removed and changed since this published discovery "
+        "index, and each changed skill whose metadata.version did not change (KB601)",
+    )
+    export.add_argument(
+        "--plugin-version",
+        dest="version",
+        default="0.1.0",
+        metavar="SEMVER",
+        help="under --format claude-plugin: the plugin's version (default: 0.1.0); raise it "
+        "when the skills change, so that installs update",
+    )
     export.add_argument(
         "--site-url",
         help="base URL for links that leave a bundle (default: site_url of mkdocs.yml; '' for none)",

@@ -12,10 +12,12 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import get_plugin_logger
 
 from skillbook.baseline import Baseline, read_baseline
+from skillbook.changes import read_index
 from skillbook.check_config import CheckSettings, settings_from_options
 from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.model import Layout
+from skillbook.pipeline import Previous
 from skillbook.site import CSS_PATH, JS_PATH, Options
 
 if TYPE_CHECKING:
@@ -65,18 +67,27 @@ class AnalysisOptions(TypedDict):
     compile_timeout: int
     checks: CheckSettings
     baseline: Baseline | None
+    previous: Previous | None
 
 
-def analysis_options(options: SkillbookConfig) -> AnalysisOptions:
+def analysis_options(options: SkillbookConfig, root: Path, site: Options) -> AnalysisOptions:
     """The `analyse` keywords the plugin's options set: which Elixir checks run and how long,
-    which codes are reported, and the baseline of known findings."""
+    which codes are reported, the baseline of known findings, and the previous discovery
+    index to compare with (a path relative to `root`, or a URL), read now (a SkillbookError
+    when it cannot be)."""
+    previous = None
+    if where := options.previous_index:
+        if not where.startswith(("http://", "https://")):
+            where = str(root / where)
+        previous = Previous(read_index(where), site.site_url, site.docs_dir)
     return {
         "check_elixir": options.elixir_check,
         "compile_elixir": options.elixir_compile,
         "compile_timeout": options.elixir_timeout,
         "checks": options.checks,
         # read again for every build: `mkdocs serve` sees a baseline written meanwhile
-        "baseline": read_baseline(Path(options.baseline)) if options.baseline else None,
+        "baseline": read_baseline(root / options.baseline) if options.baseline else None,
+        "previous": previous,
     }
 
 
@@ -107,6 +118,11 @@ class SkillbookConfig(base.Config):
 
     elixir_timeout = _Seconds(default=DEFAULT_TIMEOUT)
     """Seconds each block, and each test, may run under `elixir_compile`."""
+
+    previous_index = c.Optional(c.Type(str))
+    """A previously published discovery index (a path relative to mkdocs.yml's folder, or a
+    URL): the build lists the skills added, removed and changed since, and warns (KB601) on
+    a changed skill whose metadata.version did not change."""
 
     nav = c.Type(bool, default=True)
     """Build the navigation (Home, Status and docs/' loose pages, then the Skills, Patterns

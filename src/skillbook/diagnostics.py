@@ -99,6 +99,18 @@ RULES: dict[str, Rule] = _rules(
         "an elixir code block does not compile or run, or its file's tests fail",
         "Elixir code block does not compile, or its tests fail",
     ),
+    (
+        "KB601",
+        W,
+        "skill changed since the previous index, its metadata.version did not",
+        "Skill changed but its version did not",
+    ),
+    (
+        "KB602",
+        E,
+        "the repository is set up for a site engine that runs no plugin",
+        "Site engine runs no plugin",
+    ),
 )
 
 

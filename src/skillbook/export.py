@@ -41,16 +41,29 @@ class Bundle:
     # repo paths whose content or existence the bundle depends on: what a rebuild compares
     inputs: frozenset[str] = field(default=frozenset())
 
-    def zip_bytes(self) -> bytes:
-        """The bundle as a zip whose entries sit under `<name>/`."""
+    def zip_bytes(self, *, folder: bool = True) -> bytes:
+        """The bundle as a zip whose entries sit under `<name>/` (what Claude.ai's upload
+        takes), or with `folder=False` at the archive's root (what the discovery index's
+        archives hold)."""
         buffer = io.BytesIO()
+        prefix = f"{self.name}/" if folder else ""
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(self.files):
-                info = zipfile.ZipInfo(f"{self.name}/{path}", date_time=_ZIP_TIME)
+                info = zipfile.ZipInfo(f"{prefix}{path}", date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, self.files[path])
         return buffer.getvalue()
+
+
+Reuse = Callable[[Skill], Bundle | None]  # a skill's bundle from an earlier build, if current
+# (skill path, bundle) -> its download zip and the discovery index's archive (`both_zips`)
+Zips = Callable[[list[tuple[str, Bundle]]], dict[str, tuple[bytes, bytes]]]
+
+
+def both_zips(bundle: Bundle) -> tuple[bytes, bytes]:
+    """A bundle's zip for people (in a folder) and for the discovery index (at the root)."""
+    return bundle.zip_bytes(), bundle.zip_bytes(folder=False)
 
 
 def page_url(kb: KnowledgeBase, repo_path: str, docs_dir: str = "docs") -> str | None:

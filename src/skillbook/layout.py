@@ -62,6 +62,19 @@ def _read_config(root: Path) -> dict[str, Any] | None:
     return config
 
 
+def read_names(root: Path) -> tuple[str | None, str | None, str | None]:
+    """`site_name`, `site_description` and `site_author` from `root/mkdocs.yml`, if set."""
+    config = _read_config(root) or {}
+    found = [config.get(key) for key in ("site_name", "site_description", "site_author")]
+    name, description, author = (v if isinstance(v, str) and v.strip() else None for v in found)
+    return name, description, author
+
+
+def site_config(root: Path) -> dict[str, Any]:
+    """`root/mkdocs.yml` read without its Python tags ({} when there is none)."""
+    return _read_config(root) or {}
+
+
 def read_site(root: Path) -> tuple[str | None, str]:
     """`site_url` and `docs_dir` from `root/mkdocs.yml` (None and "docs" by default)."""
     config = _read_config(root) or {}

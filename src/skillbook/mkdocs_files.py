@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from skillbook import rebuild
@@ -57,7 +57,9 @@ def add_generated(
     added: dict[str, File] = {}
     for path, content in made.items():
         if files.get_file_from_path(path) is None:
-            files.append(file := File.generated(config, path, content=content))
+            # INCLUDED: MkDocs leaves out dot-folders by default, and the index lives in one
+            file = File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED)
+            files.append(file)
             rebuild.keep_unchanged(file, changed)
             added[path] = file
     return added

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from skillbook import elixir, elixir_run
 from skillbook.analysis import Analysis
 from skillbook.baseline import Baseline, line_texts
+from skillbook.changes import Changes, compare
 from skillbook.check_config import CheckSettings
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Diagnostic, Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
-from skillbook.export import install_problems
+from skillbook.engines import check_engine
+from skillbook.export import build_bundles, install_problems
 from skillbook.loader import load
-from skillbook.model import Layout
+from skillbook.model import KnowledgeBase, Layout
 from skillbook.relations import relations
 from skillbook.status import check_roadmap, compute_status
 
@@ -34,12 +38,14 @@ def analyse(
     memo: elixir.ElixirMemo | None = None,
     checks: CheckSettings | None = None,
     baseline: Baseline | None = None,
+    previous: Previous | None = None,
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
     `compile_elixir` also compiles and runs the self-contained elixir blocks (KB503, which
     runs the knowledge base's code: opt-in), with `compile_timeout` seconds for each block.
 
+    `previous` compares the skills with a previously published discovery index (KB601).
     `memo` keeps the results of unchanged elixir blocks across the rebuilds of `mkdocs serve`.
     `read` reads the files the cache does not hold (default: one by one, in this process);
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
@@ -62,7 +68,7 @@ def analyse(
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
         settings = checks or CheckSettings()
-        found = [*file_checks(kb, rel), *result.diagnostics]
+        found = [*file_checks(kb, rel), *result.diagnostics, *check_engine(root)]
         if examples is not None:
             found.extend(examples.diagnostics)
         text = line_texts(kb) if baseline is not None else None
@@ -77,10 +83,35 @@ def analyse(
         diagnostics.extend(known(list(settings.apply(check_roadmap(kb, status)))))
         report = Report.of(diagnostics, kb.files_read)
         blocked = install_problems(kb, report.diagnostics)
-        return Analysis(kb, report, rel, status, result, blocked, examples, baseline)
+        changes = None
+        if previous is not None:
+            changes, compared = _compare(kb, blocked, previous)
+            found_now = known(list(settings.apply(compared)))
+            report = Report.of([*report.diagnostics, *found_now], kb.files_read)
+        return Analysis(kb, report, rel, status, result, blocked, examples, baseline, changes)
     finally:
         if collecting:
             gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """A previously published discovery index, and how the skills are published now."""
+
+    entries: Mapping[str, Mapping[str, object]]  # skill name -> index entry (`read_index`)
+    site_url: str | None = None
+    docs_dir: str = "docs"
+
+
+def _compare(
+    kb: KnowledgeBase, blocked: Mapping[str, object], previous: Previous
+) -> tuple[Changes, list[Diagnostic]]:
+    installable = [s for s in kb.skills if s.path not in blocked]
+    bundles = build_bundles(
+        kb, site_url=previous.site_url, docs_dir=previous.docs_dir, exclude=blocked
+    )
+    archives = (bundle.zip_bytes(folder=False) for bundle in bundles)
+    return compare(previous.entries, zip(installable, bundles, archives, strict=True))
 
 
 def build_log(analysis: Analysis) -> list[tuple[int, str]]:
@@ -101,4 +132,6 @@ def build_log(analysis: Analysis) -> list[tuple[int, str]]:
         )
     if analysis.examples is not None:
         found.extend((logging.INFO, note) for note in analysis.examples.notes())
+    if analysis.changes is not None:
+        found.extend((logging.INFO, line) for line in analysis.changes.lines())
     return found

@@ -130,7 +130,7 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         """Load and check the knowledge base, log every diagnostic, add its pages."""
         if (b := self.build) is None:
             return files
-        options = plugin_config.analysis_options(self.config)
+        options = plugin_config.analysis_options(self.config, b.root, b.options)
         analysis = analyse(
             b.root, b.options.layout, cache=self.cache, memo=self.elixir_memo, **options
         )
@@ -253,18 +253,15 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
 
     @event_priority(100)  # first: other plugins' on_post_page see the whole page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Put a page's notice, download block, relations or catalogue entries in place.
+        """Put a page's notice, download block, relations or catalogue entries in place, and
+        its links for agents in its head.
 
         They go into the written page, not its contents, so search does not index them.
         """
         if (b := self.build) is None or b.site is None:
             return output
         blocks = b.placed.pop(page.file.src_uri, None)
-        if blocks is not None:
-            output = output.replace(b.title_marker, blocks.under_title, 1)
-            output = output.replace(b.body_marker, blocks.after_body, 1)
-            output = output.replace(b.site.catalogue_marker, blocks.catalogue, 1)
-        return output
+        return b.site.place(output, page.url, blocks, (b.title_marker, b.body_marker))
 
     @event_priority(100)  # first: search writes its index after this
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -31,9 +31,9 @@ import jinja2
 import jinja2.bccache
 
 from skillbook.diagnostics import Severity
-from skillbook.export import Bundle
+from skillbook.export import Bundle, Reuse, Zips, both_zips
 from skillbook.model import Skill
-from skillbook.site import Reuse, Site, Zips
+from skillbook.site import Site
 
 Shown = tuple[Any, dict[str, Any]]  # a page's title and metadata after its render
 
@@ -64,8 +64,10 @@ class Memory:
     shown: dict[str, Shown] = field(default_factory=dict)  # src path -> title and metadata
     search: dict[str, list[Any]] = field(default_factory=dict)  # src path -> search entries
     order: list[str] = field(default_factory=list)  # src paths of the pages, in build order
-    # skill path -> (its bundle, the bundle's zip, a token of each input: see `token`)
-    bundles: dict[str, tuple[Bundle, bytes, dict[str, object]]] = field(default_factory=dict)
+    # skill path -> (its bundle, the bundle's zips, a token of each input: see `token`)
+    bundles: dict[str, tuple[Bundle, tuple[bytes, bytes], dict[str, object]]] = field(
+        default_factory=dict
+    )
     # kind of output ("exports", "raw") -> site path -> bytes written by the last build
     outputs: dict[str, dict[str, bytes]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # absolute paths of the last build's files
@@ -93,12 +95,12 @@ class Memory:
 
     def zips(
         self, bundles: Iterable[tuple[str, Bundle]], token: Callable[[str], object]
-    ) -> dict[str, bytes]:
-        """Skill path -> zip of each bundle (a reused bundle keeps its zip); remembered."""
-        kept: dict[str, tuple[Bundle, bytes, dict[str, object]]] = {}
+    ) -> dict[str, tuple[bytes, bytes]]:
+        """Skill path -> zips of each bundle (a reused bundle keeps its zips); remembered."""
+        kept: dict[str, tuple[Bundle, tuple[bytes, bytes], dict[str, object]]] = {}
         for path, bundle in bundles:
             old = self.bundles.get(path)
-            data = old[1] if old is not None and old[0] is bundle else bundle.zip_bytes()
+            data = old[1] if old is not None and old[0] is bundle else both_zips(bundle)
             inputs = old[2] if old is not None and old[0] is bundle else _tokens(bundle, token)
             kept[path] = (bundle, data, inputs)
         self.bundles = kept

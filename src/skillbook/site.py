@@ -11,7 +11,7 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +21,14 @@ import jinja2
 
 from skillbook.analysis import Analysis
 from skillbook.check_reference import read_check_reference
-from skillbook.export import Bundle, build_bundles, page_url, problems_of
+from skillbook.export import Reuse, Zips, both_zips, build_bundles, page_url, problems_of
 from skillbook.loader import first_heading
-from skillbook.model import Document, Layout, Skill
+from skillbook.model import Document, Layout
+from skillbook.render.discovery import discovery_files
 from skillbook.render.machine import RAW_NAME, catalog_json, llms_full_txt, llms_txt
 from skillbook.render.pages import STATUS_PAGE, Href, Renderer, rel
 from skillbook.site_links import link_fixes, repo_link, rewrite_links
 from skillbook.site_nav import Nav, build_nav, html_text
-
-Reuse = Callable[[Skill], Bundle | None]  # a skill's bundle from an earlier build, if current
-Zips = Callable[[list[tuple[str, Bundle]]], dict[str, bytes]]  # (skill path, bundle) -> zips
 
 CSS_PATH = "assets/skillbook/skillbook.css"
 JS_PATH = "assets/skillbook/skillbook.js"  # the catalogues' filter
@@ -108,6 +106,8 @@ class Site:
         self.link_fixes = link_fixes(kb)  # what the published pages do with broken links
         # unguessable, so no text of the knowledge base can place what goes at them
         self.catalogue_marker = f"<!-- skillbook-catalogue-{secrets.token_hex(8)} -->"
+        self._raw: frozenset[str] | None = None  # site paths of the raw Markdown copies
+        self._served: dict[str, str] = {}  # site path -> text of Markdown the index serves
 
     # the files -------------------------------------------------------------------------
 
@@ -160,36 +160,43 @@ class Site:
         if not self.options.exports:
             return {}, []
         o, analysis = self.options, self.analysis
-        made: dict[str, bytes] = {
-            "catalog.json": catalog_json(
-                analysis, site_url=o.site_url, docs_dir=o.docs_dir
-            ).encode(),
-            "llms.txt": llms_txt(
-                analysis,
-                title=o.site_name,
-                summary=o.site_description,
-                site_url=o.site_url,
-                docs_dir=o.docs_dir,
-            ).encode(),
-            "llms-full.txt": llms_full_txt(analysis, title=o.site_name).encode(),
-        }
         skip = analysis.not_installable  # skills that would not install get no bundle
         bundles = build_bundles(
             analysis.kb, site_url=o.site_url, docs_dir=o.docs_dir, exclude=skip, reuse=reuse
         )
         paths = [s.path for s in analysis.kb.skills if s.path not in skip]
         pairs = list(zip(paths, bundles, strict=True))
-        zipped = zips(pairs) if zips else {path: b.zip_bytes() for path, b in pairs}
+        zipped = zips(pairs) if zips else {path: both_zips(b) for path, b in pairs}
+        made: dict[str, bytes] = {}
         for path, bundle in pairs:
-            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = zipped[path]
+            made[f"{self.layout.skills_dir}/{bundle.name}/{bundle.name}.zip"] = zipped[path][0]
+        found, digests = discovery_files(
+            (self.skills[path], bundle, zipped[path][1]) for path, bundle in pairs
+        )
+        made.update((path, data) for path, data in found.items() if not path.endswith(".md"))
+        # Markdown goes with the raw copies: MkDocs would render a .md file as a page
+        self._served = {p: d.decode() for p, d in found.items() if p.endswith(".md")}
+        published = {path: (bundle, digests[path]) for path, bundle in pairs}
+        made["catalog.json"] = catalog_json(
+            analysis, site_url=o.site_url, docs_dir=o.docs_dir, bundles=published
+        ).encode()
+        made["llms.txt"] = llms_txt(
+            analysis,
+            title=o.site_name,
+            summary=o.site_description,
+            site_url=o.site_url,
+            docs_dir=o.docs_dir,
+        ).encode()
+        made["llms-full.txt"] = llms_full_txt(analysis, title=o.site_name).encode()
         return made, [str(problem) for problem in problems_of(bundles)]
 
     def raw_copies(self) -> dict[str, str]:
-        """Site path -> text of each skill's and pattern's raw Markdown, beside its page."""
+        """Site path -> text of each skill's and pattern's raw Markdown, beside its page, and
+        of the Markdown files the discovery index serves."""
         if not self.options.exports:
             return {}
         kb = self.analysis.kb
-        copies: dict[str, str] = {}
+        copies: dict[str, str] = dict(self._served)  # the discovery index's Markdown files
         for doc in [s.doc for s in kb.skills] + [p.doc for p in kb.patterns]:
             url = page_url(kb, doc.path, self.options.docs_dir)
             if url is not None and doc.loaded:  # not loaded: KB101 / KB106
@@ -223,10 +230,11 @@ class Site:
         doc = self.docs.get(repo_path)
         if doc is None:
             return None
-        body = doc.body if doc.loaded else self.renderer.unloaded(doc, self._title(repo_path))
+        body = doc.body if doc.loaded else self.renderer.unloaded(doc, self.title_of(repo_path))
         return "---\n{}\n---\n\n" + body
 
-    def _title(self, repo_path: str) -> str:
+    def title_of(self, repo_path: str) -> str:
+        """The plain title of a knowledge-base file: a skill's name, a pattern's title."""
         if repo_path in self.skills:
             return self.skills[repo_path].name
         if repo_path in self.patterns:
@@ -277,6 +285,30 @@ class Site:
         elif src == f"{self.layout.patterns_dir}/index.md":
             catalogue = renderer.patterns_catalogue(href)
         return Blocks(renderer.lead(lead) if lead else "", under, after, catalogue)
+
+    def place(
+        self, output: str, page_url: str, blocks: Blocks | None, markers: tuple[str, str]
+    ) -> str:
+        """The written page with its blocks at their markers (title, body), and in its head
+        the links agents follow (see `head_links`)."""
+        if blocks is not None:
+            output = output.replace(markers[0], blocks.under_title, 1)
+            output = output.replace(markers[1], blocks.after_body, 1)
+            output = output.replace(self.catalogue_marker, blocks.catalogue, 1)
+        return output.replace("</head>", self.head_links(page_url) + "</head>", 1)
+
+    def head_links(self, page_url: str) -> str:
+        """`<link rel="alternate" type="text/markdown">` to the page's raw Markdown (where
+        published) and to llms.txt: how an agent that fetched the HTML finds the Markdown."""
+        if not self.options.exports:
+            return ""
+        if self._raw is None:
+            self._raw = frozenset(self.raw_copies())
+        alternate = '<link rel="alternate" type="text/markdown" href="{}" title="{}">'
+        mine = alternate.format(RAW_NAME, "This page as Markdown")
+        root = "../" * page_url.count("/")
+        head = mine if page_url + RAW_NAME in self._raw else ""
+        return head + alternate.format(f"{root}llms.txt", "llms.txt")
 
     def may_need_rewriting(
         self, repo_path: str, src: str, src_of: dict[str, str], *, generated: bool = False

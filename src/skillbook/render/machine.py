@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from skillbook.analysis import Analysis
-from skillbook.export import page_url
+from skillbook.export import Bundle, page_url
+from skillbook.render.discovery import manifest
 
 CATALOG_VERSION = 1
+CATALOG_SCHEMA = "https://skillbook.dev/schemas/catalog.schema.json"
 RAW_NAME = "index.md"  # raw Markdown sits beside each page's index.html
 
 
@@ -33,8 +36,17 @@ def _link_text(text: str) -> str:
     return _one_line(text).replace("[", "\\[").replace("]", "\\]")
 
 
-def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs") -> dict[str, Any]:
-    """Every skill and pattern with metadata, relations, task status and URLs."""
+def catalog(
+    analysis: Analysis,
+    *,
+    site_url: str | None,
+    docs_dir: str = "docs",
+    bundles: Mapping[str, tuple[Bundle, str]] | None = None,
+) -> dict[str, Any]:
+    """Every skill and pattern with metadata, relations, task status and URLs; with
+    `bundles` (skill path -> its bundle and discovery digest), each installable skill's
+    digest and files."""
+    published = bundles or {}
     kb, rel, status = analysis.kb, analysis.relations, analysis.status
 
     def url(path: str) -> str:
@@ -77,6 +89,10 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
                 "links": links(skill.path, skill.doc.links),
                 "backlinks": list(rel.linked_from.get(skill.path, ())),
                 "task": task(skill.path),
+                # as written, for clients that read more fields than the specification's
+                "frontmatter": dict(skill.doc.frontmatter or {}),
+                "digest": published[skill.path][1] if skill.path in published else None,
+                "files": manifest(published[skill.path][0]) if skill.path in published else [],
             }
         )
     patterns = []
@@ -98,6 +114,7 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
             }
         )
     return {
+        "$schema": CATALOG_SCHEMA,
         "version": CATALOG_VERSION,
         "site_url": site_url,
         "skills": skills,
@@ -107,14 +124,17 @@ def catalog(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs")
     }
 
 
-def catalog_json(analysis: Analysis, *, site_url: str | None, docs_dir: str = "docs") -> str:
-    """`catalog` serialised."""
-    return (
-        json.dumps(  # compact: an indented dump is made by json's pure-Python encoder, 5x slower
-            catalog(analysis, site_url=site_url, docs_dir=docs_dir), ensure_ascii=False
-        )
-        + "\n"
-    )
+def catalog_json(
+    analysis: Analysis,
+    *,
+    site_url: str | None,
+    docs_dir: str = "docs",
+    bundles: Mapping[str, tuple[Bundle, str]] | None = None,
+) -> str:
+    """`catalog` serialised (a YAML date in a frontmatter becomes its ISO text)."""
+    found = catalog(analysis, site_url=site_url, docs_dir=docs_dir, bundles=bundles)
+    # compact: an indented dump is made by json's pure-Python encoder, 5x slower
+    return json.dumps(found, ensure_ascii=False, default=str) + "\n"
 
 
 def _one_line(text: str) -> str:
