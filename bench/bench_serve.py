@@ -16,6 +16,7 @@ for the edits to settle), so it is what an author waits for. The machine should 
 the figures are wall time.
 
     python -m bench.bench_serve [--sizes 100:300 1000:3000] [--dir /dev/shm] [--repeat 3]
+                                [--modes dirty plain]
 """
 
 from __future__ import annotations
@@ -150,11 +151,14 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["100:300", "1000:3000"])
     parser.add_argument("--dir", default=None, help="where the sites go (e.g. /dev/shm)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--modes", nargs="+", choices=["dirty", "plain"], default=["dirty", "plain"]
+    )
     args = parser.parse_args()
     print("size          mode     edit  median   best   worst   (seconds, save to visible)")
     for size in args.sizes:
         skills, patterns = (int(n) for n in size.split(":"))
-        for dirty in (True, False):
+        for dirty in [mode == "dirty" for mode in args.modes]:
             with tempfile.TemporaryDirectory(dir=args.dir) as folder:
                 root = Path(folder)
                 generate(root, skills=skills, patterns=patterns)

@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from skillbook import config as plugin_config
-from skillbook import mkdocs_files, rebuild
+from skillbook import mkdocs_files, rebuild, serve
 from skillbook import site as pages
 from skillbook.config import SkillbookConfig
 from skillbook.elixir import ElixirMemo
@@ -90,14 +90,14 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         self.watched: list[Path] = []
         self.memory: rebuild.Memory | None = None  # under `mkdocs serve --dirty`: see rebuild
         self.elixir_memo = ElixirMemo()  # KB502/KB503 results of unchanged blocks
-        self.compiled = rebuild.CompiledTemplates()  # Jinja templates, across serve rebuilds
+        self.compiled = serve.CompiledTemplates()  # Jinja templates, across serve rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Note the command (the hook also makes MkDocs keep this instance across rebuilds)."""
         self.command = command
         self.memory = rebuild.Memory() if command == "serve" and dirty else None
         if self.memory is not None:
-            rebuild.quiet_dirty_warning()
+            serve.quiet_dirty_warning()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Resolve the folders; turn on the Markdown features the pages use."""
@@ -290,6 +290,8 @@ class SkillbookPlugin(BasePlugin[SkillbookConfig]):
         for folder in dict.fromkeys(self.watched):
             if folder.is_dir():
                 server.watch(str(folder))
+        if self.memory is not None:  # the fast mode: learn of edits at once
+            serve.watch_natively(server)
         return server
 
 

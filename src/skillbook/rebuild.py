@@ -21,14 +21,10 @@ gone are removed: the site is what a clean build of the same files writes.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import jinja2
-import jinja2.bccache
 
 from skillbook.diagnostics import Severity
 from skillbook.export import Bundle, Reuse, Zips, both_zips
@@ -36,23 +32,6 @@ from skillbook.model import Skill
 from skillbook.site import Site
 
 Shown = tuple[Any, dict[str, Any]]  # a page's title and metadata after its render
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled Jinja templates kept in memory across the rebuilds of `mkdocs serve`. MkDocs
-    makes the theme's environment anew for every build, which compiles every template again
-    (a second of a rebuild of a large site); Jinja checks each template's source against the
-    checksum it was compiled from, so an edited template is compiled again."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if (data := self.compiled.get(bucket.key)) is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 @dataclass(eq=False)
@@ -361,21 +340,3 @@ def complete_tags(plugins: Mapping[str, Any], pages: Iterable[Any]) -> None:
             data[page.url] = rendered[page.url]
         elif page is not None and page.meta and keep(file):
             mappings.add(page, "")
-
-
-class _AccurateDirtyBuilds(logging.Filter):
-    """MkDocs warns on every dirty build that navigation and links will likely be wrong; with
-    the plugin planning the rebuild they are not, so that warning is left out."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build is being performed")
-
-
-_FILTER = _AccurateDirtyBuilds()
-
-
-def quiet_dirty_warning() -> None:
-    """Leave MkDocs' warning about dirty builds out of the log (once per process)."""
-    logger = logging.getLogger("mkdocs.commands.build")
-    if _FILTER not in logger.filters:
-        logger.addFilter(_FILTER)
