@@ -63,10 +63,13 @@ def main() -> None:
     parser.add_argument("--skills", type=int, default=2500)
     parser.add_argument("--patterns", type=int, default=7500)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--anchors", action="store_true", help="every link names a heading (#solution)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        files = generate(root, args.skills, args.patterns)
+        files = generate(root, args.skills, args.patterns, anchors=args.anchors)
         bare_loop(root)  # warm the page cache for everyone
         jobs = cores()
         read = reader(root, DEFAULT_MAX_FILE_SIZE, jobs)  # what `skillbook check` passes

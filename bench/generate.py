@@ -3,7 +3,7 @@
 Each skill links 3-6 patterns; each pattern has two elixir code blocks and links back to the
 skills that use it. Deterministic for a given seed.
 
-    python -m bench.generate OUT --skills 100 --patterns 300 [--docs]
+    python -m bench.generate OUT --skills 100 --patterns 300 [--docs] [--anchors]
 
 With --docs the same pages are also written as plain Markdown under OUT/docs, for the
 "MkDocs without the plugin" baseline.
@@ -84,10 +84,16 @@ defmodule Bench.Module{n} do
 end"""
 
 
-def skill_text(rng: random.Random, i: int, pattern_ids: list[str]) -> str:
-    links = "\n".join(
-        f"- [{p.replace('_', ' ').title()}](../../patterns/{p}.md)" for p in pattern_ids
-    )
+ANCHORS = ("#problem", "#solution", "#testing", "#do", "#dont")
+
+
+def skill_text(rng: random.Random, i: int, pattern_ids: list[str], anchors: bool = False) -> str:
+    def to(p: str) -> str:
+        return f"../../patterns/{p}.md" + (rng.choice(ANCHORS) if anchors else "")
+
+    links = "\n".join(f"- [{p.replace('_', ' ').title()}]({to(p)})" for p in pattern_ids)
+    if anchors:  # and links within the page, as long skills have
+        links += "\n\nBack to [the approach](#approach) or [the example](#example)."
     body = [
         f"# Skill {i}",
         "## When to use",
@@ -115,8 +121,9 @@ def skill_text(rng: random.Random, i: int, pattern_ids: list[str]) -> str:
     return front + "\n\n".join(body) + "\n"
 
 
-def pattern_text(rng: random.Random, pid: str, users: list[int]) -> str:
-    back = "\n".join(f"- [skill-{u:05d}](../skills/skill-{u:05d}/SKILL.md)" for u in users)
+def pattern_text(rng: random.Random, pid: str, users: list[int], anchors: bool = False) -> str:
+    tail = "#when-to-use" if anchors else ""
+    back = "\n".join(f"- [skill-{u:05d}](../skills/skill-{u:05d}/SKILL.md{tail})" for u in users)
     body = [
         f"# {pid.replace('_', ' ').title()}",
         "## Problem",
@@ -137,8 +144,18 @@ def pattern_text(rng: random.Random, pid: str, users: list[int]) -> str:
     return front + "\n\n".join(body) + "\n"
 
 
-def generate(out: Path, skills: int, patterns: int, *, seed: int = 7, docs: bool = False) -> int:
-    """Write the knowledge base under `out`; returns the number of files written."""
+def generate(
+    out: Path,
+    skills: int,
+    patterns: int,
+    *,
+    seed: int = 7,
+    docs: bool = False,
+    anchors: bool = False,
+) -> int:
+    """Write the knowledge base under `out`; returns the number of files written. With
+    `anchors`, every link between skills and patterns names a heading (`#solution`), and
+    skills link their own headings too."""
     rng = random.Random(seed)
     pattern_ids = [f"pattern_{i:05d}" for i in range(patterns)]
     links = {i: rng.sample(pattern_ids, rng.randint(3, 6)) for i in range(skills)}
@@ -152,11 +169,12 @@ def generate(out: Path, skills: int, patterns: int, *, seed: int = 7, docs: bool
         for i in range(skills):
             path = root / "skills" / f"skill-{i:05d}" / "SKILL.md"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(skill_text(random.Random(seed + i), i, links[i]), encoding="utf-8")
+            text = skill_text(random.Random(seed + i), i, links[i], anchors)
+            path.write_text(text, encoding="utf-8")
             written += 1
         (root / "patterns").mkdir(parents=True, exist_ok=True)
         for n, p in enumerate(pattern_ids):
-            text = pattern_text(random.Random(seed * 31 + n), p, users[p][:3])
+            text = pattern_text(random.Random(seed * 31 + n), p, users[p][:3], anchors)
             (root / "patterns" / f"{p}.md").write_text(text, encoding="utf-8")
             written += 1
     return written
@@ -168,8 +186,10 @@ def main() -> None:
     parser.add_argument("--skills", type=int, default=100)
     parser.add_argument("--patterns", type=int, default=300)
     parser.add_argument("--docs", action="store_true")
+    parser.add_argument("--anchors", action="store_true", help="links name headings (#solution)")
     args = parser.parse_args()
-    print(generate(args.out, args.skills, args.patterns, docs=args.docs), "files")
+    found = generate(args.out, args.skills, args.patterns, docs=args.docs, anchors=args.anchors)
+    print(found, "files")
 
 
 if __name__ == "__main__":

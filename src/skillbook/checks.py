@@ -126,7 +126,11 @@ def broken_target(kb: KnowledgeBase, link: Link) -> bool:
 
 
 def _link_problem(
-    kb: KnowledgeBase, doc: Document, link: Link, docs: Mapping[str, Document]
+    kb: KnowledgeBase,
+    doc: Document,
+    link: Link,
+    docs: Mapping[str, Document],
+    anchors: dict[str, frozenset[str] | None],
 ) -> Diagnostic | None:
     if link.kind == "external":
         return None
@@ -177,9 +181,13 @@ def _link_problem(
             )
     if link.anchor is None:
         return None
-    headings = target_headings(kb, link.path, docs)
-    if headings is None or link.anchor in anchors_of(headings):
+    if link.path not in anchors:  # each target's anchors once a run: many links share one
+        found = target_headings(kb, link.path, docs)
+        anchors[link.path] = None if found is None else anchors_of(found)
+    known = anchors[link.path]
+    if known is None or link.anchor in known:
         return None
+    headings = target_headings(kb, link.path, docs) or ()
     close = suggest_anchor(link.anchor, headings)
     hint = f"; did you mean '#{close}'?" if close else ""
     where = "this file" if link.kind == "anchor" else link.path
@@ -194,9 +202,10 @@ def _link_problem(
 def check_links(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """KB301, KB302, KB305: every relative link resolves, to an anchor that exists."""
     docs = {doc.path: doc for doc in kb.documents()}
+    anchors: dict[str, frozenset[str] | None] = {}
     for doc in docs.values():
         for link in doc.links:
-            problem = _link_problem(kb, doc, link, docs)
+            problem = _link_problem(kb, doc, link, docs, anchors)
             if problem is not None:
                 yield problem
 
