@@ -88,7 +88,8 @@ def _export_bundles(args: argparse.Namespace, root: Path, out: Path) -> int:
     check_output_folder(out, root, layout, docs_dir=None, what="--out")
     kb = load(root, layout)
     settings = check_settings(root, args)
-    skipped = install_problems(kb, settings.apply(chain(check_files(kb), check_frontmatter(kb))))
+    fields = check_frontmatter(kb, profile_of(root, args))  # the `profile` option
+    skipped = install_problems(kb, settings.apply(chain(check_files(kb), fields)))
     bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir, exclude=skipped)
     files: dict[str, bytes] = {}
     for bundle in bundles:
