@@ -137,7 +137,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     from skillbook.render.terminal import status_json, status_text
 
     root = existing_root(args.root)
-    result = analyse(root, read_layout(root), check_elixir=False, checks=check_settings(root, args))
+    result = analyse(
+        root,
+        read_layout(root),
+        check_elixir=False,
+        checks=check_settings(root, args),
+        profile=profile_of(root, args),
+    )
     if args.format == "json":
         sys.stdout.write(status_json(result.status, result.kb.roadmap))
     else:
