@@ -51,6 +51,7 @@ def test_scenario(path: Path, tmp_path: Path) -> None:
         check_elixir=bool(scenario.get("elixir")),
         compile_elixir=bool(scenario.get("compile")),
         checks=settings_from_options(scenario.get("checks"), where="checks"),
+        profile=scenario.get("profile", "agentskills"),
         previous=Previous(previous) if previous is not None else None,
     )
     got = [str(d) for d in result.report.diagnostics]

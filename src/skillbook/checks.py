@@ -16,6 +16,7 @@ from skillbook.headings import anchors_of, headings_of, suggest_anchor
 from skillbook.html_policy import raw_html_problems
 from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, Heading, KnowledgeBase, Link
+from skillbook.portability import check_portability
 from skillbook.relations import Relations, relations, skill_of
 
 MAX_SKILL_LINES = 500
@@ -37,10 +38,11 @@ def _fields(doc: Document, kind: schema.Kind, skip: str = "") -> Iterator[Diagno
             yield diagnostic(doc.path, doc.line_of(key), code, message)
 
 
-def check_frontmatter(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """KB201–KB204: fields of skills, patterns and session logs."""
+def check_frontmatter(kb: KnowledgeBase, profile: str = "agentskills") -> Iterator[Diagnostic]:
+    """KB201–KB204: fields of skills (those `profile` accepts), patterns and session logs."""
+    skill_kind = schema.skill_kind(profile)
     for skill in kb.skills:
-        yield from _fields(skill.doc, schema.SKILL)
+        yield from _fields(skill.doc, skill_kind)
         fm = skill.doc.frontmatter or {}
         name = fm.get("name")
         if isinstance(name, str) and name.strip() and name != skill.folder:
@@ -268,13 +270,16 @@ def check_size(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             )
 
 
-def file_checks(kb: KnowledgeBase, rel: Relations) -> Iterator[Diagnostic]:
+def file_checks(
+    kb: KnowledgeBase, rel: Relations, profile: str = "agentskills"
+) -> Iterator[Diagnostic]:
     """Every check of the files, in order: all but the roadmap's (KB4xx, which need status)
     and Elixir parsing (KB502, which needs a program)."""
     yield from check_files(kb)
-    yield from check_frontmatter(kb)
+    yield from check_frontmatter(kb, profile)
     yield from check_unique(kb)
     yield from check_links(kb)
     yield from check_raw_html(kb)
     yield from check_relations(kb, rel)
     yield from check_size(kb)
+    yield from check_portability(kb)

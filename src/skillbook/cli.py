@@ -15,6 +15,7 @@ from skillbook.cli_export import (
     cmd_export,
     existing_root,
     previous_index,
+    profile_of,
 )
 from skillbook.diagnostics import FORMATTERS, Report
 from skillbook.elixir_run import DEFAULT_TIMEOUT
@@ -22,6 +23,7 @@ from skillbook.errors import SkillbookError
 from skillbook.layout import nothing_found, read_layout, read_plugin_options
 from skillbook.parallel import cores, reader
 from skillbook.pipeline import analyse
+from skillbook.schema import PROFILES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -78,6 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         compile_timeout=args.compile_timeout,
         read=read,
         checks=settings,
+        profile=profile_of(root, args),
         baseline=baseline,
         previous=previous_index(root, args.previous_index, None),
     )
@@ -134,7 +137,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     from skillbook.render.terminal import status_json, status_text
 
     root = existing_root(args.root)
-    result = analyse(root, read_layout(root), check_elixir=False, checks=check_settings(root, args))
+    result = analyse(
+        root,
+        read_layout(root),
+        check_elixir=False,
+        checks=check_settings(root, args),
+        profile=profile_of(root, args),
+    )
     if args.format == "json":
         sys.stdout.write(status_json(result.status, result.kb.roadmap))
     else:
@@ -170,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("root", nargs="?", default=".", help="the repository root (default: .)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--profile",
+        choices=PROFILES,
+        help="accept the extra skill fields of this client (default: the 'profile' option "
+        "of mkdocs.yml, else agentskills, the specification)",
+    )
     check.add_argument(
         "--select",
         metavar="CODES",

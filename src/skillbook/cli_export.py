@@ -15,6 +15,7 @@ from skillbook.check_config import (
 from skillbook.errors import SkillbookError
 from skillbook.layout import read_layout, read_plugin_options
 from skillbook.pipeline import Previous, analyse
+from skillbook.schema import PROFILES
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -29,6 +30,20 @@ def check_settings(root: Path, args: argparse.Namespace) -> CheckSettings:
         ignore=parse_codes(getattr(args, "ignore", None) or "", where="--ignore"),
         severity=parse_severities(getattr(args, "severity", None) or "", where="--severity"),
     )
+
+
+def profile_of(root: Path, args: argparse.Namespace) -> str:
+    """`--profile`, else the `profile` option of mkdocs.yml, else the specification's."""
+    given = getattr(args, "profile", None)
+    if given is not None:
+        return str(given)
+    configured = read_plugin_options(root).get("profile", PROFILES[0])
+    if configured not in PROFILES:
+        raise SkillbookError(
+            f"{root / 'mkdocs.yml'}: skillbook option 'profile' must be one of "
+            f"{', '.join(PROFILES)}, not {configured!r}"
+        )
+    return str(configured)
 
 
 def existing_root(value: str) -> Path:
@@ -73,7 +88,8 @@ def _export_bundles(args: argparse.Namespace, root: Path, out: Path) -> int:
     check_output_folder(out, root, layout, docs_dir=None, what="--out")
     kb = load(root, layout)
     settings = check_settings(root, args)
-    skipped = install_problems(kb, settings.apply(chain(check_files(kb), check_frontmatter(kb))))
+    fields = check_frontmatter(kb, profile_of(root, args))  # the `profile` option
+    skipped = install_problems(kb, settings.apply(chain(check_files(kb), fields)))
     bundles = build_bundles(kb, site_url=site_url or None, docs_dir=docs_dir, exclude=skipped)
     files: dict[str, bytes] = {}
     for bundle in bundles:

@@ -18,6 +18,7 @@ from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.model import Layout
 from skillbook.pipeline import Previous
+from skillbook.schema import PROFILES
 from skillbook.site import CSS_PATH, JS_PATH, Options
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class AnalysisOptions(TypedDict):
     compile_elixir: bool
     compile_timeout: int
     checks: CheckSettings
+    profile: str
     baseline: Baseline | None
     previous: Previous | None
 
@@ -85,6 +87,7 @@ def analysis_options(options: SkillbookConfig, root: Path, site: Options) -> Ana
         "compile_elixir": options.elixir_compile,
         "compile_timeout": options.elixir_timeout,
         "checks": options.checks,
+        "profile": options.profile,
         # read again for every build: `mkdocs serve` sees a baseline written meanwhile
         "baseline": read_baseline(root / options.baseline) if options.baseline else None,
         "previous": previous,
@@ -163,6 +166,10 @@ class SkillbookConfig(base.Config):
     `ignore` (codes or prefixes such as `KB3`), `severity` (`{KB303: error}`), and
     `per_file` (`{"skills/legacy/**": {ignore: [KB203]}}`). `skillbook check` reads the
     same option; see the check reference."""
+
+    profile = c.Choice(PROFILES, default=PROFILES[0])
+    """The agent client whose extra skill fields are accepted: `agentskills` (the
+    specification), `claude-code` or `codex`; `skillbook check --profile` overrides it."""
 
     baseline = c.Optional(c.File(exists=True))
     """A baseline file (`skillbook check --write-baseline FILE`), relative to the folder

@@ -111,6 +111,19 @@ RULES: dict[str, Rule] = _rules(
         "the repository is set up for a site engine that runs no plugin",
         "Site engine runs no plugin",
     ),
+    (
+        "KB801",
+        W,
+        "description written as a block scalar (| or >)",
+        "Description written as a block scalar",
+    ),
+    ("KB802", W, "skill body over about 5,000 tokens", "Skill body over the token budget"),
+    (
+        "KB804",
+        W,
+        "metadata.github-* install record in a skill's source",
+        "Install record in the source",
+    ),
 )
 
 

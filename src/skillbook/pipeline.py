@@ -39,6 +39,7 @@ def analyse(
     checks: CheckSettings | None = None,
     baseline: Baseline | None = None,
     previous: Previous | None = None,
+    profile: str = "agentskills",
 ) -> Analysis:
     """Load the knowledge base at `root`, run every check and compute status.
 
@@ -51,6 +52,7 @@ def analyse(
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
     `checks` selects, ignores and re-grades codes (the `checks` option): what it leaves out
     neither fails the run nor counts against a task's status, a page or an install.
+    `profile` names the client whose extra skill fields are accepted (`schema.PROFILES`).
     `baseline` leaves out, in the same way, the findings it records (see `baseline`).
     """
     # The run allocates many small objects and no cycles; the cyclic collector would walk
@@ -68,7 +70,7 @@ def analyse(
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
         settings = checks or CheckSettings()
-        found = [*file_checks(kb, rel), *result.diagnostics, *check_engine(root)]
+        found = [*file_checks(kb, rel, profile), *result.diagnostics, *check_engine(root)]
         if examples is not None:
             found.extend(examples.diagnostics)
         text = line_texts(kb) if baseline is not None else None

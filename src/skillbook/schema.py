@@ -77,6 +77,20 @@ def string_list(value: Any) -> str | None:
     return None
 
 
+def boolean(value: Any) -> str | None:
+    """`true` or `false`, unquoted."""
+    if isinstance(value, bool):
+        return None
+    return f"must be true or false, not {_type_name(value)}"
+
+
+def mapping(value: Any) -> str | None:
+    """A mapping (its own contents are the client's to check)."""
+    if isinstance(value, dict):
+        return None
+    return f"must be a mapping, not {_type_name(value)}"
+
+
 def iso_date(value: Any) -> str | None:
     """A calendar date, YYYY-MM-DD."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -224,3 +238,31 @@ SESSION = Kind(
         Field("completed", False, task_ids, "ids of tasks this session finished, quoted"),
     ),
 )
+
+
+PROFILES = ("agentskills", "claude-code", "codex")
+"""The clients whose skill fields `--profile` / the `profile` option accept; the first is the
+default. `codex` documents no frontmatter field beyond the specification (its own settings
+live in `agents/openai.yaml`), so it accepts what the specification does."""
+
+_CLAUDE_CODE = (  # https://code.claude.com/docs/en/skills#frontmatter-reference
+    Field("argument-hint", False, text(), "hint shown in autocomplete for the arguments"),
+    Field("disable-model-invocation", False, boolean, "true: only `/name` invokes the skill"),
+    Field("user-invocable", False, boolean, "false: hidden from the `/` menu"),
+    Field("model", False, text(), "the model to use while the skill is active"),
+    Field("context", False, text(), "`fork` runs the skill in a forked subagent context"),
+    Field("agent", False, text(), "the subagent type used with `context: fork`"),
+    Field("hooks", False, mapping, "hooks scoped to the skill's lifecycle"),
+)
+
+
+def skill_kind(profile: str = "agentskills") -> Kind:
+    """The rules of a skill's frontmatter under `profile` (one of PROFILES)."""
+    if profile == "claude-code":
+        return CLAUDE_CODE_SKILL
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}")
+    return SKILL
+
+
+CLAUDE_CODE_SKILL = Kind("Claude Code skill", SKILL.fields + _CLAUDE_CODE)
