@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 
 from skillbook import schema
+from skillbook.content_safety import check_content_safety
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.headings import anchors_of, headings_of, suggest_anchor
 from skillbook.html_policy import raw_html_problems
@@ -269,3 +270,4 @@ def file_checks(kb: KnowledgeBase, rel: Relations) -> Iterator[Diagnostic]:
     yield from check_raw_html(kb)
     yield from check_relations(kb, rel)
     yield from check_size(kb)
+    yield from check_content_safety(kb)
