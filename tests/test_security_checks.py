@@ -182,3 +182,40 @@ def test_short_text_never_holds_a_payload_or_a_key(text: str) -> None:
     short = text[:19]
     assert lines(secret_problems, short) == []
     assert lines(payload_problems, short) == []
+
+
+# --- the scripts of a skill, in catalog.json ---
+
+
+def test_scripts_are_listed_in_the_catalogue(tmp_path: Path) -> None:
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from skillbook.render.machine import catalog
+
+    root = write_tree(
+        tmp_path,
+        {
+            "skills/retry/SKILL.md": "---\nname: retry\ndescription: Retry.\n---\n"
+            "[b](../../patterns/backoff.md)\n",
+            "skills/retry/scripts/fetch.sh": "curl example.org\n",
+            "skills/retry/scripts/Tool.PY": "print(1)\n",
+            "skills/retry/bin/run": "#!/bin/sh\necho run\n",
+            "skills/retry/bin/exec": "echo exec\n",
+            "skills/retry/assets/data.json": "{}\n",
+            "skills/retry/references/notes.md": "Notes.\n",
+            "patterns/backoff.md": "---\ntitle: Backoff\nsummary: Wait.\n---\n"
+            "[r](../skills/retry/SKILL.md)\n",
+        },
+    )
+    (root / "skills/retry/bin/exec").chmod(0o755)
+    found = catalog(analyse(root, check_elixir=False), site_url=None)
+    assert found["skills"][0]["scripts"] == [
+        "bin/exec",
+        "bin/run",
+        "scripts/Tool.PY",
+        "scripts/fetch.sh",
+    ]
+    schema_file = Path(__file__).parents[1] / "src/skillbook/schemas/catalog.schema.json"
+    Draft202012Validator(json.loads(schema_file.read_text(encoding="utf-8"))).validate(found)
