@@ -192,7 +192,9 @@ def test_scripts_are_listed_in_the_catalogue(tmp_path: Path) -> None:
 
     from jsonschema import Draft202012Validator
 
+    from skillbook.render.environment import environment
     from skillbook.render.machine import catalog
+    from skillbook.render.pages import Renderer
 
     root = write_tree(
         tmp_path,
@@ -210,7 +212,8 @@ def test_scripts_are_listed_in_the_catalogue(tmp_path: Path) -> None:
         },
     )
     (root / "skills/retry/bin/exec").chmod(0o755)
-    found = catalog(analyse(root, check_elixir=False), site_url=None)
+    analysis = analyse(root, check_elixir=False)
+    found = catalog(analysis, site_url=None)
     assert found["skills"][0]["scripts"] == [
         "bin/exec",
         "bin/run",
@@ -219,3 +222,5 @@ def test_scripts_are_listed_in_the_catalogue(tmp_path: Path) -> None:
     ]
     schema_file = Path(__file__).parents[1] / "src/skillbook/schemas/catalog.schema.json"
     Draft202012Validator(json.loads(schema_file.read_text(encoding="utf-8"))).validate(found)
+    page = Renderer(analysis, environment()).skill_relations(analysis.kb.skills[0], str)
+    assert "Scripts in this skill" in page and "<li><code>bin/run</code></li>" in page
