@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 
 from skillbook import schema
+from skillbook.content_safety import check_content_safety
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.headings import anchors_of, headings_of, suggest_anchor
 from skillbook.html_policy import raw_html_problems
@@ -283,3 +284,4 @@ def file_checks(
     yield from check_relations(kb, rel)
     yield from check_size(kb)
     yield from check_portability(kb)
+    yield from check_content_safety(kb)

@@ -112,6 +112,20 @@ RULES: dict[str, Rule] = _rules(
         "Site engine runs no plugin",
     ),
     (
+        "KB701",
+        E,
+        "invisible or bidirectional Unicode control character",
+        "Invisible or bidirectional control character",
+    ),
+    (
+        "KB702",
+        W,
+        "text in a skill's files hidden from the page (HTML comment, hidden element)",
+        "Text hidden from the page",
+    ),
+    ("KB703", E, "credential or private key in a file", "Credential in a file"),
+    ("KB704", W, "long base64 or hex payload", "Encoded payload"),
+    (
         "KB801",
         W,
         "description written as a block scalar (| or >)",

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from skillbook.analysis import Analysis
 from skillbook.export import Bundle, page_url
 from skillbook.render.discovery import manifest
+from skillbook.skill_scripts import scripts_of
 
 CATALOG_VERSION = 1
 CATALOG_SCHEMA = "https://skillbook.dev/schemas/catalog.schema.json"
@@ -93,6 +94,7 @@ def catalog(
                 "frontmatter": dict(skill.doc.frontmatter or {}),
                 "digest": published[skill.path][1] if skill.path in published else None,
                 "files": manifest(published[skill.path][0]) if skill.path in published else [],
+                "scripts": scripts_of(kb, skill),
             }
         )
     patterns = []

@@ -17,6 +17,7 @@ from skillbook.model import Document, Pattern, Skill
 from skillbook.render.chart import burnup_svg
 from skillbook.render.environment import environment, md
 from skillbook.render.health import health
+from skillbook.skill_scripts import scripts_of
 from skillbook.status import TaskStatus
 
 # `environment` is imported from here by the plugin
@@ -226,8 +227,7 @@ class Renderer:
         }
 
     def skill_relations(self, skill: Skill, href: Href, permalink: str | None = None) -> str:
-        """The HTML appended to a skill's page: its patterns (when the knowledge base has
-        any) and related skills.
+        """The HTML appended to a skill's page: its patterns (if any), skills and scripts.
 
         HTML, not Markdown: it is added to the converted page, which spares Python-Markdown a
         second pass over text whose every value is escaped here anyway. `href` gives the
@@ -244,6 +244,7 @@ class Renderer:
             task=self._task(self.analysis.status.task_of.get(page), href),
             permalink=permalink,
             with_patterns=bool(self.analysis.kb.patterns),
+            scripts=scripts_of(self.analysis.kb, skill),
         )
 
     def pattern_relations(self, pattern: Pattern, href: Href, permalink: str | None = None) -> str:

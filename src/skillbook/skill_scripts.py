@@ -1,0 +1,42 @@
+"""The executable scripts in a skill folder, listed for readers of catalog.json.
+
+A skill can ship scripts an agent runs; a reviewer should see them before installing it. A
+file counts as a script when its name ends in a script extension, when it is executable, or
+when it starts with `#!`.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+from pathlib import Path
+
+from skillbook.model import KnowledgeBase, Skill
+
+SCRIPT_EXTENSIONS = frozenset({".sh", ".py", ".js", ".rb", ".pl", ".ps1", ".bat"})
+
+
+def _is_script(path: Path) -> bool:
+    if path.suffix.lower() in SCRIPT_EXTENSIONS:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            return False
+        if mode & 0o111:
+            return True
+        with path.open("rb") as file:
+            return file.read(2) == b"#!"
+    except OSError:
+        return False
+
+
+def scripts_of(kb: KnowledgeBase, skill: Skill) -> list[str]:
+    """The scripts of a skill, as paths inside its folder (`scripts/run.sh`), sorted."""
+    folder = posixpath.dirname(skill.path) + "/"
+    return sorted(
+        path[len(folder) :]
+        for path in kb.assets
+        if path.startswith(folder) and _is_script(kb.root / path)
+    )
