@@ -18,7 +18,7 @@ from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.errors import SkillbookError
 from skillbook.export import Bundle
 from skillbook.model import Skill
-from skillbook.render.discovery import SCHEMA, discovery_files
+from skillbook.render.discovery import SCHEMA, artifact, digest
 
 TIMEOUT_SECONDS = 20
 
@@ -67,13 +67,13 @@ def read_index(where: str) -> dict[str, dict[str, object]]:
 
 
 def compare(
-    previous: Mapping[str, Mapping[str, object]], bundles: Iterable[tuple[Skill, Bundle, bytes]]
+    previous: Mapping[str, Mapping[str, object]], bundles: Iterable[tuple[Skill, Bundle]]
 ) -> tuple[Changes, list[Diagnostic]]:
     """The changes since `previous`, and a KB601 for each changed skill whose version did not
-    change. `bundles` are the skills that would be published now, with their archives."""
+    change. `bundles` are the skills that would be published now, with their bundles."""
     current = list(bundles)
-    _, digests = discovery_files(current)
-    by_name = {bundle.name: skill for skill, bundle, _ in current}
+    digests = {skill.path: digest(artifact(bundle)[2]) for skill, bundle in current}
+    by_name = {bundle.name: skill for skill, bundle in current}
     added = sorted(set(by_name) - set(previous))
     removed = sorted(set(previous) - set(by_name))
     changed = []

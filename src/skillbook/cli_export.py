@@ -126,10 +126,7 @@ def _export_bundles(args: argparse.Namespace, root: Path, out: Path) -> int:
     for problem in problems_of(bundles):
         print(problem, file=sys.stderr)
     if (previous := previous_index(root, args.previous_index, site_url)) is not None:
-        changes, found = compare(
-            previous.entries,
-            zip(installable, bundles, (b.zip_bytes(folder=False) for b in bundles), strict=True),
-        )
+        changes, found = compare(previous.entries, zip(installable, bundles, strict=True))
         for line in [*changes.lines(), *map(str, found)]:
             print(line, file=sys.stderr)
     return EXIT_PROBLEMS if problems_of(bundles) or skipped else EXIT_OK

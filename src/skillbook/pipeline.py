@@ -112,8 +112,7 @@ def _compare(
     bundles = build_bundles(
         kb, site_url=previous.site_url, docs_dir=previous.docs_dir, exclude=blocked
     )
-    archives = (bundle.zip_bytes(folder=False) for bundle in bundles)
-    return compare(previous.entries, zip(installable, bundles, archives, strict=True))
+    return compare(previous.entries, zip(installable, bundles, strict=True))
 
 
 def build_log(analysis: Analysis) -> list[tuple[int, str]]:

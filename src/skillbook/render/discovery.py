@@ -31,6 +31,15 @@ def digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def artifact(bundle: Bundle, archive: bytes | None = None) -> tuple[str, str, bytes]:
+    """A skill's entry type, its url relative to the index, and the bytes served there:
+    SKILL.md for a skill that is SKILL.md alone, else the archive (`archive`, or made here:
+    `Bundle.zip_bytes(folder=False)`)."""
+    if set(bundle.files) == {"SKILL.md"}:
+        return "skill-md", f"{bundle.name}/SKILL.md", bundle.files["SKILL.md"]
+    return "archive", f"{bundle.name}.zip", archive or bundle.zip_bytes(folder=False)
+
+
 def discovery_files(
     bundles: Iterable[tuple[Skill, Bundle, bytes]],
 ) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -45,17 +54,15 @@ def discovery_files(
         name = bundle.name
         for path, data in bundle.files.items():
             files[f"{WELL_KNOWN}/{name}/{path}"] = data
-        if set(bundle.files) == {"SKILL.md"}:
-            kind, url, artifact = "skill-md", f"{name}/SKILL.md", bundle.files["SKILL.md"]
-        else:
-            kind, url, artifact = "archive", f"{name}.zip", archive
-            files[f"{WELL_KNOWN}/{url}"] = artifact
+        kind, url, data = artifact(bundle, archive)
+        if kind == "archive":
+            files[f"{WELL_KNOWN}/{url}"] = data
         entry = {
             "name": name,
             "type": kind,
             "description": skill.description,
             "url": url,
-            "digest": digest(artifact),
+            "digest": digest(data),
         }
         digests[skill.path] = entry["digest"]
         metadata = (skill.doc.frontmatter or {}).get("metadata")
