@@ -35,3 +35,5 @@ class Analysis:
     baseline: Baseline | None = None
     # what changed since a previous discovery index, when one was given (`changes`)
     changes: Changes | None = None
+    # skill path -> the names of the skills whose descriptions it overlaps (KB901, as reported)
+    overlaps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

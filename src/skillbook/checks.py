@@ -8,7 +8,7 @@ status these checks decide) are run beside them by `pipeline.analyse`.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from skillbook import schema
 from skillbook.content_safety import check_content_safety
@@ -19,6 +19,7 @@ from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, Heading, KnowledgeBase, Link
 from skillbook.portability import check_portability
 from skillbook.relations import Relations, relations, skill_of
+from skillbook.selection import Overlap, check_selection
 
 MAX_SKILL_LINES = 500
 
@@ -272,10 +273,14 @@ def check_size(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 
 
 def file_checks(
-    kb: KnowledgeBase, rel: Relations, profile: str = "agentskills"
+    kb: KnowledgeBase,
+    rel: Relations,
+    profile: str = "agentskills",
+    overlaps: Sequence[Overlap] | None = None,
 ) -> Iterator[Diagnostic]:
     """Every check of the files, in order: all but the roadmap's (KB4xx, which need status)
-    and Elixir parsing (KB502, which needs a program)."""
+    and Elixir parsing (KB502, which needs a program). `overlaps`: the skills whose
+    descriptions overlap (`selection.overlaps`), when the caller already has them."""
     yield from check_files(kb)
     yield from check_frontmatter(kb, profile)
     yield from check_unique(kb)
@@ -285,3 +290,4 @@ def file_checks(
     yield from check_size(kb)
     yield from check_portability(kb)
     yield from check_content_safety(kb)
+    yield from check_selection(kb, profile, overlaps)

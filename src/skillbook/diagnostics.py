@@ -138,6 +138,24 @@ RULES: dict[str, Rule] = _rules(
         "metadata.github-* install record in a skill's source",
         "Install record in the source",
     ),
+    (
+        "KB901",
+        W,
+        "two skills' descriptions overlap strongly: an agent may pick either",
+        "Descriptions that overlap",
+    ),
+    (
+        "KB902",
+        W,
+        "description never says when to use the skill",
+        "Description that never says when to use the skill",
+    ),
+    (
+        "KB903",
+        W,
+        "the descriptions together pass Claude Code's skill listing budget",
+        "Descriptions over the listing budget",
+    ),
 )
 
 

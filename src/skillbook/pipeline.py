@@ -21,6 +21,7 @@ from skillbook.export import build_bundles, install_problems
 from skillbook.loader import load
 from skillbook.model import KnowledgeBase, Layout
 from skillbook.relations import relations
+from skillbook.selection import overlaps, shown_overlaps
 from skillbook.status import check_roadmap, compute_status
 
 __all__ = ["Analysis", "analyse", "build_log"]
@@ -70,7 +71,8 @@ def analyse(
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
         settings = checks or CheckSettings()
-        found = [*file_checks(kb, rel, profile), *result.diagnostics, *check_engine(root)]
+        similar = overlaps(kb)
+        found = [*file_checks(kb, rel, profile, similar), *result.diagnostics, *check_engine(root)]
         if examples is not None:
             found.extend(examples.diagnostics)
         text = line_texts(kb) if baseline is not None else None
@@ -90,7 +92,10 @@ def analyse(
             changes, compared = _compare(kb, blocked, previous)
             found_now = known(list(settings.apply(compared)))
             report = Report.of([*report.diagnostics, *found_now], kb.files_read)
-        return Analysis(kb, report, rel, status, result, blocked, examples, baseline, changes)
+        shown = shown_overlaps(similar, report.diagnostics)
+        return Analysis(
+            kb, report, rel, status, result, blocked, examples, baseline, changes, shown
+        )
     finally:
         if collecting:
             gc.enable()

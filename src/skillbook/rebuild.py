@@ -30,6 +30,7 @@ from skillbook.diagnostics import Severity
 from skillbook.export import Bundle, Reuse, Zips, both_zips
 from skillbook.model import Skill
 from skillbook.site import Site
+from skillbook.skill_scripts import scripts_by_skill
 
 Shown = tuple[Any, dict[str, Any]]  # a page's title and metadata after its render
 
@@ -176,6 +177,7 @@ class Cards:
         self.errors = frozenset(
             d.path for d in site.analysis.report.diagnostics if d.severity is Severity.ERROR
         )
+        self.scripts = scripts_by_skill(site.analysis.kb)
         self.skills: dict[str, tuple[object, ...]] = {}
         self.patterns: dict[str, tuple[object, ...]] = {}
 
@@ -183,7 +185,16 @@ class Cards:
         if (card := self.skills.get(path)) is None:
             skill = self.site.skills[path]
             count = len(self.site.analysis.relations.patterns_of.get(path, ()))
-            card = (path, skill.name, skill.description, skill.tags, count, path in self.errors)
+            card = (
+                path,
+                skill.name,
+                skill.description,
+                skill.tags,
+                count,
+                path in self.errors,
+                self.scripts.get(path, ()),
+                self.site.analysis.overlaps.get(path, ()),
+            )
             self.skills[path] = card
         return card
 

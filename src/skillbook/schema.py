@@ -84,6 +84,29 @@ def boolean(value: Any) -> str | None:
     return f"must be true or false, not {_type_name(value)}"
 
 
+def strings(value: Any) -> str | None:
+    """A non-empty string, or a list of non-empty strings."""
+    if isinstance(value, str):
+        return None if value.strip() else "must not be empty"
+    if isinstance(value, list):
+        return string_list(value)
+    return f"must be a string or a list of strings, not {_type_name(value)}"
+
+
+def one_of(*choices: str, number: bool = False) -> Check:
+    """One of `choices` (or, with `number`, a whole number)."""
+
+    def check(value: Any) -> str | None:
+        if value in choices and isinstance(value, str):
+            return None
+        if number and isinstance(value, int) and not isinstance(value, bool):
+            return None
+        listed = ", ".join(choices) + (" or a whole number" if number else "")
+        return f"must be one of {listed}, not {value!r}"
+
+    return check
+
+
 def mapping(value: Any) -> str | None:
     """A mapping (its own contents are the client's to check)."""
     if isinstance(value, dict):
@@ -245,15 +268,29 @@ PROFILES = ("agentskills", "claude-code", "codex")
 default. `codex` documents no frontmatter field beyond the specification (its own settings
 live in `agents/openai.yaml`), so it accepts what the specification does."""
 
-_CLAUDE_CODE = (  # https://code.claude.com/docs/en/skills#frontmatter-reference
+# The fields Claude Code 2.1.332 reads from a skill's frontmatter, less those it marks
+# internal (`version`, `arguments`, provenance markers): its own schema, in its code, and
+# https://code.claude.com/docs/en/skills#frontmatter-reference. tests/test_profiles.py
+# compares this list with the schema in the pinned client (tools/claude-code).
+_CLAUDE_CODE = (
+    Field(
+        "when_to_use", False, text(), "when to reach for the skill; listed after the description"
+    ),
     Field("argument-hint", False, text(), "hint shown in autocomplete for the arguments"),
     Field("disable-model-invocation", False, boolean, "true: only `/name` invokes the skill"),
     Field("user-invocable", False, boolean, "false: hidden from the `/` menu"),
     Field("model", False, text(), "the model to use while the skill is active"),
-    Field("context", False, text(), "`fork` runs the skill in a forked subagent context"),
+    Field("effort", False, one_of("low", "medium", "high", "max", number=True), "thinking effort"),
+    Field("shell", False, one_of("bash", "powershell"), "shell for `!` command blocks"),
+    Field("disallowed-tools", False, strings, "tools removed while the skill is active"),
+    Field("paths", False, strings, "glob patterns of the files the skill applies to"),
+    Field("context", False, one_of("inline", "fork"), "`fork` runs the skill in a subagent"),
     Field("agent", False, text(), "the subagent type used with `context: fork`"),
+    Field("background", False, boolean, "with `context: fork`: run as a background agent"),
     Field("hooks", False, mapping, "hooks scoped to the skill's lifecycle"),
 )
+CLAUDE_CODE_LISTS = frozenset({"allowed-tools"})
+"""Fields Claude Code also takes as a YAML list where the specification wants a string."""
 
 
 def skill_kind(profile: str = "agentskills") -> Kind:
@@ -265,4 +302,11 @@ def skill_kind(profile: str = "agentskills") -> Kind:
     return SKILL
 
 
-CLAUDE_CODE_SKILL = Kind("Claude Code skill", SKILL.fields + _CLAUDE_CODE)
+CLAUDE_CODE_SKILL = Kind(
+    "Claude Code skill",
+    tuple(
+        Field(f.name, f.required, strings, f.doc) if f.name in CLAUDE_CODE_LISTS else f
+        for f in SKILL.fields
+    )
+    + _CLAUDE_CODE,
+)

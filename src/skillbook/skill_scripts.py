@@ -40,3 +40,17 @@ def scripts_of(kb: KnowledgeBase, skill: Skill) -> list[str]:
         for path in kb.assets
         if path.startswith(folder) and _is_script(kb.root / path)
     )
+
+
+def scripts_by_skill(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Skill path -> its scripts (as `scripts_of` gives them), in one pass over the assets;
+    a skill without scripts is left out."""
+    folders = {posixpath.dirname(s.path): s.path for s in kb.skills}
+    found: dict[str, list[str]] = {}
+    for path in sorted(kb.assets):
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folder = posixpath.dirname(folder)
+        if folder and _is_script(kb.root / path):
+            found.setdefault(folders[folder], []).append(path[len(folder) + 1 :])
+    return {skill: tuple(paths) for skill, paths in found.items()}

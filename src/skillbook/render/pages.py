@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import posixpath
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import jinja2
 
@@ -17,7 +17,8 @@ from skillbook.model import Document, Pattern, Skill
 from skillbook.render.chart import burnup_svg
 from skillbook.render.environment import environment, md
 from skillbook.render.health import health
-from skillbook.skill_scripts import scripts_of
+from skillbook.render.lazy import Lazy, LazyList
+from skillbook.skill_scripts import scripts_by_skill
 from skillbook.status import TaskStatus
 
 # `environment` is imported from here by the plugin
@@ -30,56 +31,6 @@ STATUS_CODES = frozenset({"KB401", "KB402", "KB403", "KB404", "KB405"})
 def rel(target: str, page: str) -> str:
     """The relative link from the page at src path `page` to the file at src path `target`."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
-
-
-class _Lazy(Mapping[str, Any]):
-    """A template's mapping whose costly values are made on first use.
-
-    It behaves as a plain mapping with every key (`x.key`, `x["key"]`, `x.get`, `x.items()`).
-    """
-
-    __slots__ = ("_later", "_values")
-
-    def __init__(self, values: dict[str, Any], **later: Callable[[], Any]) -> None:
-        self._values = values
-        self._later = later
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return self._values[key]
-        except KeyError:
-            make = self._later.pop(key)  # KeyError for a key it does not have
-            self._values[key] = value = make()
-            return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([*self._values, *self._later])  # a snapshot: reading a key may add one
-
-    def __len__(self) -> int:
-        return len(self._values) + len(self._later)
-
-
-class _LazyList(Sequence[Any]):
-    """A template's list whose items are made on first use; its length is known at once."""
-
-    __slots__ = ("_count", "_items", "_make")
-
-    def __init__(self, count: int, make: Callable[[], list[Any]]) -> None:
-        self._count = count
-        self._make = make
-        self._items: list[Any] | None = None
-
-    def __len__(self) -> int:
-        return self._count
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
-    def __getitem__(self, index: int | slice) -> Any:
-        if self._items is None:
-            self._items = self._make()
-        return self._items[index]
 
 
 Href = Callable[[str], str]
@@ -119,9 +70,17 @@ class Renderer:
         self.check_reference = check_reference  # links codes to their sections, if the site has it
         self._skills_by_path: Mapping[str, Skill] = {s.path: s for s in analysis.kb.skills}
         self._patterns_by_path: Mapping[str, Pattern] = {p.path: p for p in analysis.kb.patterns}
+        self._path_of_name = {s.name: s.path for s in reversed(analysis.kb.skills)}  # the first
         self._error_paths = frozenset(
             d.path for d in analysis.report.diagnostics if d.severity is Severity.ERROR
         )
+        self._scripts: Mapping[str, tuple[str, ...]] | None = None  # made on first use
+
+    def scripts(self, skill: Skill) -> tuple[str, ...]:
+        """The scripts in a skill's folder (`skill_scripts`), found once for every skill."""
+        if self._scripts is None:
+            self._scripts = scripts_by_skill(self.analysis.kb)
+        return self._scripts.get(skill.path, ())
 
     def _render(self, template: str, /, **context: Any) -> str:
         """Render a template; a broken one (a site's override) is a SkillbookError naming it."""
@@ -141,6 +100,12 @@ class Renderer:
             "link": href(skill.path),
             "pattern_count": len(self.analysis.relations.patterns_of.get(skill.path, ())),
             "has_errors": skill.path in self._error_paths,
+            "script_count": len(self.scripts(skill)),
+            "overlaps": [
+                {"name": name, "link": href(path) if path else None}
+                for name in self.analysis.overlaps.get(skill.path, ())
+                for path in [self._path_of_name.get(name)]
+            ],
         }
 
     def _pattern(self, pattern: Pattern, href: Href) -> Mapping[str, Any]:
@@ -148,7 +113,7 @@ class Renderer:
         users = self.analysis.relations.used_by.get(pattern.path, ())
         # `used_by` is made when a template asks for it: a skill page lists its patterns
         # without their users, and making them costs a link per user
-        return _Lazy(
+        return Lazy(
             {
                 "title": pattern.title,
                 "summary": pattern.summary,
@@ -174,7 +139,7 @@ class Renderer:
         return self._render(
             "skills_index.md.j2",
             intro=self._intro("skills"),
-            skills=_LazyList(len(skills), lambda: [self._skill(s, href) for s in skills]),
+            skills=LazyList(len(skills), lambda: [self._skill(s, href) for s in skills]),
             catalogue=catalogue,
         )
 
@@ -196,7 +161,7 @@ class Renderer:
         return self._render(
             "patterns_index.md.j2",
             intro=self._intro("patterns"),
-            patterns=_LazyList(len(patterns), lambda: [self._pattern(p, href) for p in patterns]),
+            patterns=LazyList(len(patterns), lambda: [self._pattern(p, href) for p in patterns]),
             catalogue=catalogue,
         )
 
@@ -244,7 +209,7 @@ class Renderer:
             task=self._task(self.analysis.status.task_of.get(page), href),
             permalink=permalink,
             with_patterns=bool(self.analysis.kb.patterns),
-            scripts=scripts_of(self.analysis.kb, skill),
+            scripts=self.scripts(skill),
         )
 
     def pattern_relations(self, pattern: Pattern, href: Href, permalink: str | None = None) -> str:
