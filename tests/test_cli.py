@@ -223,3 +223,14 @@ def test_finding_nothing_still_prints_what_the_walk_found(
     lines = err.splitlines()
     assert lines[0].startswith("skills/retry.md: KB105 is not a skill")
     assert lines[-1].startswith("skillbook: error: no skill and no pattern found in ")
+
+
+def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "skillbook", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2  # no skill and no pattern there: a usage error, not a traceback
+    assert run.stderr.startswith("skillbook: error:"), run.stderr

@@ -37,3 +37,12 @@ def test_every_self_contained_block_compiles_and_its_tests_pass() -> None:
     assert examples.compiled > 100 and examples.tests > 250
     # a block marked `# needs: OTP 27` is skipped, with a note, where OTP is older
     assert all("needs OTP" in note or "needs Elixir" in note for note in examples.skipped)
+
+
+def test_the_authoring_guide_quotes_a_skill_as_it_is() -> None:
+    """docs/guide/authoring.md shows resilience-patterns' frontmatter "as it is in this
+    repository": it must be."""
+    guide = (REPO / "docs/guide/authoring.md").read_text(encoding="utf-8")
+    skill = (REPO / "skills/resilience-patterns/SKILL.md").read_text(encoding="utf-8")
+    frontmatter = "---\n" + skill.split("---\n", 2)[1] + "---\n"
+    assert "```yaml\n" + frontmatter + "```" in guide

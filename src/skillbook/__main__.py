@@ -1,0 +1,5 @@
+"""`python -m skillbook`: the same as the `skillbook` command."""
+
+from skillbook.cli import main
+
+raise SystemExit(main())
