@@ -16,7 +16,7 @@ from skillbook.errors import SkillbookError
 from .conftest import mkdocs_build, write_tree
 
 SKILL = (
-    "---\nname: retry\ndescription: Retry failed calls.\nversion: '1.0'\n---\n# Retry\n\n"
+    "---\nname: retry\ndescription: Retry failed calls. Use when a call fails.\nversion: '1.0'\n---\n# Retry\n\n"
     "[Backoff](../../patterns/backof.md)\n"
 )
 FILES = {

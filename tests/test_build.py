@@ -50,7 +50,7 @@ Related: [timeouts](../timeouts/SKILL.md). Guide: [authoring](../../docs/guide.m
 TIMEOUTS = """\
 ---
 name: timeouts
-description: Bound every remote call with a timeout.
+description: Bound every remote call with a timeout. Use when a call could hang.
 ---
 # Timeouts
 

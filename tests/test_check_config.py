@@ -22,7 +22,7 @@ from skillbook.pipeline import analyse
 
 from .conftest import mkdocs_build, write_tree
 
-SKILL = "---\nname: {name}\ndescription: Retry failed calls.\nversion: '1.0'\n---\n# R\n\n{link}\n"
+SKILL = "---\nname: {name}\ndescription: Retry failed calls in {name}. Use when a call fails.\nversion: '1.0'\n---\n# R\n\n{link}\n"
 FILES = {
     "skills/retry/SKILL.md": SKILL.format(name="retry", link="[b](../../patterns/backoff.md)"),
     "skills/legacy/SKILL.md": SKILL.format(name="legacy", link="[b](../../patterns/backoff.md)"),
@@ -63,7 +63,7 @@ def test_the_longer_prefix_wins_and_a_tie_ignores() -> None:
 def test_codes_and_prefixes_are_parsed_or_refused_in_one_line() -> None:
     assert parse_codes("KB2, kb301,,ALL", where="--x") == ("KB2", "KB301", "KB")
     assert parse_codes(["KB5"], where="x") == ("KB5",)
-    for bad in ("KB999", "KB9", "E501", "KB3011", "KB3x"):
+    for bad in ("KB999", "KB0", "E501", "KB3011", "KB3x"):
         with pytest.raises(SkillbookError, match=rf"^--x: unknown code '{bad}' \(") as exc:
             parse_codes(bad, where="--x")
         assert "\n" not in str(exc.value)

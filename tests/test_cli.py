@@ -15,13 +15,13 @@ from .conftest import write_tree
 
 BROKEN = {
     "skills/retry/SKILL.md": (
-        "---\nname: retries\ndescription: Retry failed calls.\n---\n# Retry\n\n"
+        "---\nname: retries\ndescription: Retry failed calls. Use when a call fails.\n---\n# Retry\n\n"
         "[Backoff](../../patterns/backof.md)\n"
     ),
     "patterns/backoff.md": "---\ntitle: Backoff\nsummary: Wait, then retry.\n---\n# Backoff\n",
 }
 CLEAN_SKILL = (
-    "---\nname: retry\ndescription: Retry failed calls.\n---\n# Retry\n\n"
+    "---\nname: retry\ndescription: Retry failed calls. Use when a call fails.\n---\n# Retry\n\n"
     "[Backoff](../../patterns/backoff.md)\n"
 )
 CLEAN = {

@@ -26,7 +26,9 @@ from .conftest import mkdocs_build, write_tree
 SKILL = "---\nname: {name}\ndescription: {description}\n---\n# {name}\n\n[Backoff](../../patterns/backoff.md)\n"
 PATTERN = "---\ntitle: Backoff\nsummary: Wait, then retry.\n---\n# Backoff\n\n[retry](../skills/retry/SKILL.md)\n"
 GOOD = {
-    "skills/retry/SKILL.md": SKILL.format(name="retry", description="Retry failed calls."),
+    "skills/retry/SKILL.md": SKILL.format(
+        name="retry", description="Retry failed calls. Use when a call fails."
+    ),
     "patterns/backoff.md": PATTERN,
 }
 BOMB = (
@@ -175,26 +177,29 @@ def test_very_long_lines_are_reported_not_crashed_on(tmp_path: Path) -> None:
     [
         (b"", [(1, "KB102"), (1, "KB304")]),
         (b"---\n", [(1, "KB103"), (1, "KB304")]),
-        (b"---\nname: retry\ndescription: Retry.\n", [(1, "KB103"), (1, "KB304")]),
+        (b"---\nname: retry\ndescription: Retry when it fails.\n", [(1, "KB103"), (1, "KB304")]),
         (
-            b"---\r\nname: retry\r\ndescription: Retry.\r\n---\r\n[B](../../patterns/backoff.md)\r\n",
-            [],
-        ),
-        (b"---\rname: retry\rdescription: Retry.\r---\r[B](../../patterns/backoff.md)\r", []),
-        (
-            b"---\nname: retry\r\ndescription: Retry.\r---\n\n[B](../../patterns/backoff.md)\n",
+            b"---\r\nname: retry\r\ndescription: Retry when it fails.\r\n---\r\n[B](../../patterns/backoff.md)\r\n",
             [],
         ),
         (
-            b"\xef\xbb\xbf---\nname: retry\ndescription: Retry.\n---\n[B](../../patterns/backoff.md)\n",
+            b"---\rname: retry\rdescription: Retry when it fails.\r---\r[B](../../patterns/backoff.md)\r",
             [],
         ),
         (
-            b"---\nname: retry\ndescription: Retry.\n---\n\nsome \x00 binary\n[B](../../patterns/backoff.md)\n",
+            b"---\nname: retry\r\ndescription: Retry when it fails.\r---\n\n[B](../../patterns/backoff.md)\n",
+            [],
+        ),
+        (
+            b"\xef\xbb\xbf---\nname: retry\ndescription: Retry when it fails.\n---\n[B](../../patterns/backoff.md)\n",
+            [],
+        ),
+        (
+            b"---\nname: retry\ndescription: Retry when it fails.\n---\n\nsome \x00 binary\n[B](../../patterns/backoff.md)\n",
             [(6, "KB101")],
         ),
         (
-            b"---\nname: retry\ndescription: R\xe9try.\n---\n[B](../../patterns/backoff.md)\n",
+            b"---\nname: retry\ndescription: R\xe9try when it fails.\n---\n[B](../../patterns/backoff.md)\n",
             [(3, "KB101")],
         ),
     ],
@@ -410,7 +415,8 @@ def test_link_kinds_resolve_as_documented(tmp_path: Path) -> None:
     root = write_tree(
         tmp_path,
         {
-            "skills/retry/SKILL.md": SKILL.format(name="retry", description="Retry.") + body,
+            "skills/retry/SKILL.md": SKILL.format(name="retry", description="Retry when it fails.")
+            + body,
             "skills/retry/references/notes.md": "# Notes\n",
             "skills/retry/scripts/run.sh": "echo\n",
             "patterns/backoff.md": PATTERN + "## Example\n## Example\n",

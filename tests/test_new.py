@@ -30,7 +30,18 @@ def test_each_kind_then_check_is_clean(tmp_path: Path, capsys: pytest.CaptureFix
     write_tree(tmp_path, {"sessions/roadmap.yml": ROADMAP})
     root = str(tmp_path)
     assert (
-        main(["new", "skill", "retry-calls", "--root", root, "--description", "Retry calls."]) == 0
+        main(
+            [
+                "new",
+                "skill",
+                "retry-calls",
+                "--root",
+                root,
+                "--description",
+                "Retry calls. Use when a call fails.",
+            ]
+        )
+        == 0
     )
     assert (
         main(["new", "pattern", "backoff_jitter", "--root", root, "--title", "Backoff with jitter"])

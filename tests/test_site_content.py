@@ -105,9 +105,7 @@ README = (
 )
 DERIVED = "# Backoff\n\n**Purpose**: Retry with [backoff](other.md) and `code`.\n"
 OTHER = "---\ntitle: Other\nsummary: Another pattern.\n---\n# Other\n\n[Back](backoff.md)\n"
-BROKEN = (
-    "---\nname: not-broken\ndescription: A skill whose name is not its folder's.\n---\n# Broken\n"
-)
+BROKEN = "---\nname: not-broken\ndescription: A skill whose name is not its folder's, for when names differ.\n---\n# Broken\n"
 PLAIN = "# Plain\n\n*Handles* things, [see](../../patterns/other.md).\n"
 REFERENCE = "# Check reference\n\n## KB204 Skill name differs from its folder\n\nText.\n"
 

@@ -15,7 +15,7 @@ from skillbook.render.environment import environment
 
 from .conftest import mkdocs_build, write_tree
 
-SKILL = "---\nname: retry\ndescription: Retry failed calls.\n---\n# Retry\n\nSee [notes](references/notes.md).\n"
+SKILL = "---\nname: retry\ndescription: Retry failed calls. Use when a call fails.\n---\n# Retry\n\nSee [notes](references/notes.md).\n"
 NOTES = "# Notes\n\nUse [Backoff](../../../patterns/backoff.md) and [Jitter](../../../patterns/jiter.md).\n"
 KB = {
     "skills/retry/SKILL.md": SKILL,

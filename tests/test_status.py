@@ -12,7 +12,7 @@ from skillbook.pipeline import analyse
 
 from .conftest import REPO, write_tree
 
-SKILL = "---\nname: {n}\ndescription: Skill {n}.\n---\n# {n}\n\n[p](../../patterns/{p}.md)\n"
+SKILL = "---\nname: {n}\ndescription: Skill {n}. Use when {n} is needed.\n---\n# {n}\n\n[p](../../patterns/{p}.md)\n"
 PATTERN = "---\ntitle: {t}\nsummary: Pattern {t}.\n---\n# {t}\n\n[s](../skills/{s}/SKILL.md)\n"
 
 

@@ -40,7 +40,7 @@ _STOP = """a about above after again against all also an and any are as at be be
 STOP_WORDS = frozenset(_STOP.split())
 """English function words and the words every description uses ("use", "skill", "user")."""
 
-_WORD = re.compile(r"\w+(?:[.+#'-]\w+)*")
+_WORD = re.compile(r"\w+(?:[.+#'-]\w+)*[+#]*")
 
 # "Use when …", "use it for …", "whenever", "if …", "before …", "triggers on …"
 _WHEN = re.compile(
