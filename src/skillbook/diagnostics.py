@@ -112,6 +112,12 @@ RULES: dict[str, Rule] = _rules(
         "Site engine runs no plugin",
     ),
     (
+        "KB603",
+        W,
+        "skill's files, with the patterns it copies in, 30 MB or more (a skill upload's limit)",
+        "Skill too large to upload",
+    ),
+    (
         "KB701",
         E,
         "invisible or bidirectional Unicode control character",

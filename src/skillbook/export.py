@@ -142,6 +142,14 @@ class _Sources:
                 self._data[repo_path] = None
         return self._data[repo_path]
 
+    def size(self, repo_path: str) -> int:
+        """The number of bytes `data` gives for a file, without reading it."""
+        try:
+            size = (self.root / repo_path).stat().st_size
+        except OSError:
+            return 0
+        return 0 if repo_path.endswith(".md") and size > self.max_size else size
+
     def text_and_links(self, repo_path: str) -> tuple[str, list[LinkSpan]] | None:
         if repo_path not in self._spans:
             text = self._texts.get(repo_path)
@@ -290,6 +298,19 @@ def build_bundle(
 ) -> Bundle:
     """The self-contained bundle of one skill."""
     return _Builder(kb, skill, site_url, docs_dir).build()
+
+
+def bundle_sizes(kb: KnowledgeBase, skills: Iterable[Skill]) -> dict[str, dict[str, int]]:
+    """Skill path -> the size in bytes of each file its bundle holds (by bundle path), without
+    building it: the files as the repository holds them, before the bundle rewrites their
+    links (a few bytes either way for each link)."""
+    sources = _Sources(kb)
+    found: dict[str, dict[str, int]] = {}
+    for skill in skills:
+        builder = _Builder(kb, skill, None, "docs", sources)
+        builder.collect()
+        found[skill.path] = {b: sources.size(r) for r, b in builder.bundle_of.items()}
+    return found
 
 
 def install_problems(

@@ -23,6 +23,7 @@ from skillbook.model import KnowledgeBase, Layout
 from skillbook.relations import relations
 from skillbook.selection import overlaps, shown_overlaps
 from skillbook.status import check_roadmap, compute_status
+from skillbook.upload_size import check_upload_size
 
 __all__ = ["Analysis", "analyse", "build_log"]
 
@@ -48,6 +49,7 @@ def analyse(
     runs the knowledge base's code: opt-in), with `compile_timeout` seconds for each block.
 
     `previous` compares the skills with a previously published discovery index (KB601).
+    Each installable skill's bundle is measured against the upload limit (KB603).
     `memo` keeps the results of unchanged elixir blocks across the rebuilds of `mkdocs serve`.
     `read` reads the files the cache does not hold (default: one by one, in this process);
     the CLI passes `parallel.reader(...)` to read a large knowledge base on several cores.
@@ -87,6 +89,9 @@ def analyse(
         diagnostics.extend(known(list(settings.apply(check_roadmap(kb, status)))))
         report = Report.of(diagnostics, kb.files_read)
         blocked = install_problems(kb, report.diagnostics)
+        oversized = known(list(settings.apply(check_upload_size(kb, blocked))))
+        if oversized:  # a warning: the skill still installs
+            report = Report.of([*report.diagnostics, *oversized], kb.files_read)
         changes = None
         if previous is not None:
             changes, compared = _compare(kb, blocked, previous)
