@@ -56,17 +56,30 @@ MAX_ENTRY = 1536
 """Claude Code cuts each listed description (with its `when_to_use`) to this many characters."""
 
 
+def _fold(word: str) -> str:
+    """A word as a term: its plural folded, or "" when it is too short or a stop word."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word if len(word) >= 3 and word not in STOP_WORDS else ""
+
+
+_FOLDED: dict[str, str] = {}  # word -> _fold(word): descriptions repeat their words
+
+
 def terms(text: str) -> frozenset[str]:
     """The content words of `text`: lower case, 3 characters or more, no stop word, a plural
     `-s` or `-ies` folded into its singular (`patterns` -> `pattern`, `policies` -> `policy`)."""
+    if len(_FOLDED) > 200_000:  # a bound for a long-lived process (mkdocs serve)
+        _FOLDED.clear()
     found = set()
     for word in _WORD.findall(text.lower()):
-        if len(word) > 4 and word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        if len(word) >= 3 and word not in STOP_WORDS:
-            found.add(word)
+        term = _FOLDED.get(word)
+        if term is None:
+            term = _FOLDED[word] = _fold(word)
+        if term:
+            found.add(term)
     return frozenset(found)
 
 
@@ -98,13 +111,15 @@ def overlaps(kb: KnowledgeBase) -> list[Overlap]:
     always overlap, whatever their terms.
     """
     skills = _listed(kb)
-    sets = [terms(listing_text(s)) for s in skills]
+    texts = [listing_text(s) for s in skills]
+    sets = [terms(text) for text in texts]
     frequency: dict[str, int] = {}
     for found in sets:
         for term in found:
             frequency[term] = frequency.get(term, 0) + 1
     limit = min(MAX_COMMON, max(MIN_COMMON, math.floor(COMMON_SHARE * len(skills))))
-    distinct = [frozenset(t for t in found if frequency[t] <= limit) for found in sets]
+    common = {term for term, count in frequency.items() if count > limit}
+    distinct = [found - common for found in sets]
     pairs: dict[tuple[int, int], float] = {}
     postings: dict[str, list[int]] = {}
     for i, found in enumerate(distinct):
@@ -113,14 +128,14 @@ def overlaps(kb: KnowledgeBase) -> list[Overlap]:
             for j in postings.setdefault(term, []):
                 counts[j] = counts.get(j, 0) + 1
             postings[term].append(i)
-        for j, shared in counts.items():
-            if shared >= MIN_SHARED:
-                score = shared / len(found | distinct[j])
+        for j, count in counts.items():
+            if count >= MIN_SHARED:
+                score = count / len(found | distinct[j])
                 if score >= OVERLAP:
                     pairs[(j, i)] = score
     same: dict[str, list[int]] = {}
-    for i, skill in enumerate(skills):
-        same.setdefault(" ".join(listing_text(skill).lower().split()), []).append(i)
+    for i, text in enumerate(texts):
+        same.setdefault(" ".join(text.lower().split()), []).append(i)
     for group in same.values():
         for i in group if len(group) > 1 else ():
             for j in islice((j for j in group if j != i), MAX_PARTNERS):
@@ -133,8 +148,8 @@ def overlaps(kb: KnowledgeBase) -> list[Overlap]:
     for i, others in sorted(partners.items()):
         others.sort(key=lambda o: (-o[0], skills[o[1]].name))
         for score, j in others[:MAX_PARTNERS]:
-            common = tuple(sorted(distinct[i] & distinct[j])) or tuple(sorted(sets[i]))
-            found_overlaps.append(Overlap(skills[i], skills[j], score, common))
+            shared = tuple(sorted(distinct[i] & distinct[j])) or tuple(sorted(sets[i]))
+            found_overlaps.append(Overlap(skills[i], skills[j], score, shared))
     return found_overlaps
 
 
