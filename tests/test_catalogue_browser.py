@@ -25,7 +25,7 @@ plugins:
 
 def _skill(name: str, tags: str, words: str) -> str:
     return (
-        f"---\nname: {name}\ndescription: {words}\nmetadata:\n  tags: {tags}\n---\n"
+        f"---\nname: {name}\ndescription: {words} Use when asked.\nmetadata:\n  tags: {tags}\n---\n"
         f"# {name}\n\nUse [the pattern](../../patterns/shared.md).\n"
     )
 
