@@ -1,18 +1,21 @@
 """The JSON Schemas in src/skillbook/schemas/ and `skillbook check` agree on every field rule.
 
 Each case is given to both: written into a knowledge base and checked with `analyse`, and parsed
-with the checker's own YAML loader and validated with `Draft202012Validator`. The checker's
-verdict is "valid" when the file gets none of the field-rule codes (KB103, KB104, KB201, KB202,
-KB203, and for a session's `date` the KB405 about its format).
+with the checker's own YAML loader (Python's json for a skill's evals file, whose text a case
+holds in its `yaml` field) and validated with `Draft202012Validator`. The checker's verdict is
+"valid" when the file gets none of the field-rule codes (KB103, KB104, KB201, KB202, KB203, and
+for a session's `date` the KB405 about its format; KB206 for an evals file).
 
-What JSON Schema cannot say is left out of the agreement and listed in LIMITS, where the test
-asserts the documented difference instead: uniqueness across the document (ids defined twice),
-keys given twice (the YAML loader keeps the last one), and the difference between 2 and 2.0
-(one number for JSON, an int and a float for YAML).
+What JSON Schema cannot say is left out of the agreement and listed in LIMITS (EVALS_LIMITS for
+evals files), where the test asserts the documented difference instead: uniqueness across the
+document (ids defined twice), keys given twice (the YAML loader keeps the last one), the
+difference between 2 and 2.0 (one number for JSON, an int and a float for YAML, an int and a
+float for Python's json), and for evals files what needs the disk or the skill's own name.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -341,6 +344,132 @@ def test_roadmap(case: Case, tmp_path: Path) -> None:
     assert (not problems, ours) == (case.valid, case.valid), problems
 
 
+# --- a skill's test cases: skills/<name>/evals/evals.json -----------------------------------
+# The verdict is "no KB206": the evals file is JSON, not YAML, and is parsed for the schema with
+# Python's json. Every case runs in a skill folder holding evals/files/sales.csv and
+# evals/files/customers.csv, so that the files the valid cases list exist; what needs the disk
+# or the skill's name (a missing file, a symlink, skill_name against SKILL.md) is in LIMITS.
+
+EVALS_PATH = "skills/csv-analyzer/evals/evals.json"
+EVALS_SKILL = "---\nname: csv-analyzer\ndescription: Analyse CSV files.\n---\n# CSV\n"
+
+
+def evals_text(*cases: object, **top: object) -> str:
+    return json.dumps({**top, "evals": list(cases)}, indent=2)
+
+
+def eval_case(**fields: object) -> dict[str, object]:
+    """A valid test case, with `fields` added or replaced (None: removed)."""
+    found = {"id": 1, "prompt": "Top 3 months?", "expected_output": "A bar chart.", **fields}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def files_case(*paths: object) -> str:
+    return evals_text(eval_case(files=list(paths)))
+
+
+def expectations_case(*statements: object) -> str:
+    return evals_text(eval_case(expectations=list(statements)))
+
+
+GUIDE = evals_text(
+    eval_case(files=["evals/files/sales.csv"]),
+    eval_case(id=2, prompt="Clean customers.csv.", files=["evals/files/customers.csv"]),
+    skill_name="csv-analyzer",
+)
+EVALS_CASES = [
+    Case("guide", GUIDE, True),
+    Case("no-cases", '{"evals": []}', True),
+    Case("no-skill-name", evals_text(eval_case()), True),
+    Case("with-expectations", expectations_case("Both axes are labeled", "Three bars"), True),
+    Case("empty-optional-arrays", evals_text(eval_case(files=[], expectations=[])), True),
+    Case("ids", evals_text(eval_case(id=0), eval_case(id=-3), eval_case(id=10**20)), True),
+    Case(
+        "unknown-keys",
+        evals_text(eval_case(assertions=["x"], should_trigger=True), version=2, notes={"a": 1}),
+        True,
+    ),
+    Case("dot-slash", files_case("./evals/files/sales.csv"), True),
+    Case("down-and-up", files_case("evals/../evals/files/sales.csv"), True),
+    Case("unicode", evals_text(eval_case(prompt="Café — 売上?")), True),
+    # not JSON
+    Case("not-json", "{", False),
+    Case("trailing-comma", '{"evals": [],}', False),
+    Case("single-quotes", "{'evals': []}", False),
+    Case("empty-file", "", False),
+    Case("byte-order-mark", "\ufeff" + GUIDE, False),
+    # the top level
+    Case("top-array", "[]", False),
+    Case("top-string", '"evals"', False),
+    Case("top-null", "null", False),
+    Case("missing-evals", '{"skill_name": "csv-analyzer"}', False),
+    Case("evals-object", '{"evals": {"id": 1}}', False),
+    Case("evals-null", '{"evals": null}', False),
+    Case("skill-name-number", evals_text(skill_name=7), False),
+    Case("skill-name-empty", evals_text(skill_name=""), False),
+    Case("skill-name-uppercase", evals_text(skill_name="CSV-Analyzer"), False),
+    # test cases
+    Case("case-string", evals_text("Top 3 months?"), False),
+    Case("case-array", evals_text([1]), False),
+    Case("missing-id", evals_text(eval_case(id=None)), False),
+    Case("missing-prompt", evals_text(eval_case(prompt=None)), False),
+    Case("missing-expected-output", evals_text(eval_case(expected_output=None)), False),
+    Case("id-string", evals_text(eval_case(id="1")), False),
+    Case("id-boolean", evals_text(eval_case(id=True)), False),
+    Case("id-fraction", evals_text(eval_case(id=1.5)), False),
+    Case("id-null", '{"evals": [{"id": null, "prompt": "a", "expected_output": "b"}]}', False),
+    Case("prompt-empty", evals_text(eval_case(prompt="")), False),
+    Case("prompt-blank", evals_text(eval_case(prompt=" \n ")), False),
+    Case("prompt-list", evals_text(eval_case(prompt=["Top?"])), False),
+    Case("expected-output-empty", evals_text(eval_case(expected_output="")), False),
+    Case("expected-output-number", evals_text(eval_case(expected_output=3)), False),
+    # files
+    Case("files-string", evals_text(eval_case(files="evals/files/sales.csv")), False),
+    Case("files-number-item", files_case(3), False),
+    Case("files-null-item", files_case(None), False),
+    Case("files-empty-item", files_case(""), False),
+    Case("files-blank-item", files_case("  "), False),
+    Case("files-absolute", files_case("/etc/passwd"), False),
+    Case("files-drive", files_case("C:/data/sales.csv"), False),
+    Case("files-backslash", files_case("evals\\files\\sales.csv"), False),
+    Case("files-unc", files_case("\\\\server\\share\\sales.csv"), False),
+    Case("files-parent", files_case("../other/sales.csv"), False),
+    Case("files-parent-only", files_case(".."), False),
+    # expectations
+    Case("expectations-string", evals_text(eval_case(expectations="Both axes")), False),
+    Case("expectations-number-item", expectations_case("Both axes", 3), False),
+    Case("expectations-empty-item", expectations_case(""), False),
+    Case("expectations-blank-item", expectations_case("\t"), False),
+]
+
+
+def evals_schema_valid(text: str) -> bool:
+    """Parse with Python's json and validate against the packaged evals schema."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return not list(Draft202012Validator(load_schema("evals")).iter_errors(data))
+
+
+def evals_verdict(root: Path, text: str) -> tuple[bool, list[str]]:
+    """Whether `skillbook check` accepts `text` as the skill's evals file, and its KB206s."""
+    write(root, "skills/csv-analyzer/SKILL.md", EVALS_SKILL)
+    write(root, "skills/csv-analyzer/evals/files/sales.csv", "month,revenue\n")
+    write(root, "skills/csv-analyzer/evals/files/customers.csv", "name,email\n")
+    write(root, EVALS_PATH, text)
+    result = analyse(root, check_elixir=False)
+    problems = [str(d) for d in result.report.diagnostics if d.path == EVALS_PATH]
+    assert all(" KB206 " in p for p in problems), problems
+    return not problems, problems
+
+
+@pytest.mark.parametrize("case", EVALS_CASES, ids=[c.id for c in EVALS_CASES])
+def test_evals(case: Case, tmp_path: Path) -> None:
+    ours, problems = evals_verdict(tmp_path, case.yaml)
+    assert (ours, evals_schema_valid(case.yaml)) == (case.valid, case.valid), problems
+
+
 # --- what JSON Schema cannot express: the documented differences --------------------------
 
 LIMITS = [
@@ -382,12 +511,34 @@ def test_documented_limits(kind: str, case: Case, tmp_path: Path) -> None:
     assert (ours, theirs) == (case.valid, case.schema_valid)
 
 
+# the checker rejects each of these evals files; the schema cannot (uniqueness, keys given
+# twice, NaN, 1.0 as an integer, skill_name against SKILL.md, the disk)
+EVALS_LIMITS = [
+    Case("duplicate-id", evals_text(eval_case(), eval_case()), False, True),
+    Case("duplicate-key", '{"evals": [], "evals": []}', False, True),
+    Case("nan", '{"evals": [], "score": NaN}', False, True),
+    Case("id-1.0", '{"evals": [{"id": 1.0, "prompt": "a", "expected_output": "b"}]}', False, True),
+    Case("skill-name-other", evals_text(skill_name="tsv-analyzer"), False, True),
+    Case("files-missing", files_case("evals/files/missing.csv"), False, True),
+    Case("files-folder", files_case("evals/files"), False, True),
+    Case("files-climbs-later", files_case("evals/../../other/sales.csv"), False, True),
+    Case("files-hidden", files_case("evals/.cache/sales.csv"), False, True),
+]
+
+
+@pytest.mark.parametrize("case", EVALS_LIMITS, ids=[c.id for c in EVALS_LIMITS])
+def test_evals_documented_limits(case: Case, tmp_path: Path) -> None:
+    ours, _ = evals_verdict(tmp_path, case.yaml)
+    assert (ours, evals_schema_valid(case.yaml)) == (case.valid, case.schema_valid)
+
+
 def test_enough_cases_of_every_verdict() -> None:
     for cases, least in (
         (SKILL_CASES, 15),
         (PATTERN_CASES, 15),
         (SESSION_CASES, 8),
         (ROADMAP_CASES, 10),
+        (EVALS_CASES, 15),
     ):
         assert len(cases) >= least
         assert {c.valid for c in cases} == {True, False}

@@ -1,8 +1,9 @@
 """Every check, as a generator of Diagnostics over a loaded KnowledgeBase.
 
 Checks are pure: they read the KnowledgeBase and yield; they never stop at the first problem.
-Elixir parsing (KB502, in `elixir`) and the roadmap checks (KB4xx, in `status`, which need the
-status these checks decide) are run beside them by `pipeline.analyse`.
+Elixir parsing (KB502, in `elixir`), the roadmap checks (KB4xx, in `status`, which need the
+status these checks decide) and the skills' evals files (KB206, in `evals`, which reads files
+the loader does not) are run beside them by `pipeline.analyse`.
 """
 
 from __future__ import annotations

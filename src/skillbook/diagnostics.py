@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = _rules(
     ("KB203", E, "unknown field", "Unknown field"),
     ("KB204", E, "skill name differs from its folder", "Skill name differs from its folder"),
     ("KB205", E, "two entries share a name or id", "Duplicate name, id or title"),
+    ("KB206", E, "evals/evals.json breaks the evaluation format", "Invalid evals file"),
     ("KB301", E, "relative link to a file that does not exist", "Broken relative link"),
     ("KB302", E, "link to an anchor that does not exist in the target", "Missing anchor"),
     ("KB303", W, "pattern that no skill links to", "Orphan pattern"),

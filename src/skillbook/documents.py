@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from skillbook import headings, markdown_scan
@@ -247,9 +247,20 @@ def _classify(folder: str, target: str) -> tuple[LinkKind, str | None, str | Non
         path_part = unquote(path_part)
     if not path_part:
         return "anchor", None, anchor or None
-    if path_part.startswith(("/", "\\")):
-        return "absolute", None, anchor or None
-    resolved = posixpath.normpath(f"{folder}/{path_part}" if folder else path_part)
+    kind, resolved = resolve_path(folder, path_part)
+    return kind, resolved, anchor or None
+
+
+def resolve_path(
+    folder: str, path: str
+) -> tuple[Literal["relative", "absolute", "outside"], str | None]:
+    """Where a file path written in repo folder `folder` leads: ("relative", its repo path,
+    normalised), or ("absolute", None) for `/x`, `\\x` and `C:\\x`, or ("outside", None)
+    when `..` leads out of the repository. With `folder` "", the path is resolved against a
+    folder taken as the root (a skill's folder: "outside" is then out of the skill)."""
+    if path.startswith(("/", "\\")) or _WINDOWS_PATH.match(path):
+        return "absolute", None
+    resolved = posixpath.normpath(f"{folder}/{path}" if folder else path)
     if resolved == ".." or resolved.startswith("../"):
-        return "outside", None, anchor or None
-    return "relative", resolved, anchor or None
+        return "outside", None
+    return "relative", resolved

@@ -229,6 +229,7 @@ def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_VALUE = "tag:yaml.org,2002:value"  # a plain `=`
 
 
 def _construct(node: yaml.Node, loader: Any) -> Any:
@@ -247,7 +248,8 @@ def _construct(node: yaml.Node, loader: Any) -> Any:
     if tag == _MAP and isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _construct(key_node, loader)
+            # PyYAML's flatten_mapping reads a `=` key as the string "="
+            key = key_node.value if key_node.tag == _VALUE else _construct(key_node, loader)
             try:
                 hash(key)
             except TypeError:

@@ -17,6 +17,7 @@ from skillbook.checks import file_checks
 from skillbook.diagnostics import Diagnostic, Report, build_summary
 from skillbook.documents import DocumentCache, ReadFiles
 from skillbook.engines import check_engine
+from skillbook.evals import check_evals, evals_files
 from skillbook.export import build_bundles, install_problems
 from skillbook.loader import load
 from skillbook.model import KnowledgeBase, Layout
@@ -74,7 +75,12 @@ def analyse(
         rel = relations(kb)
         settings = checks or CheckSettings()
         similar = overlaps(kb)
-        found = [*file_checks(kb, rel, profile, similar), *result.diagnostics, *check_engine(root)]
+        found = [
+            *file_checks(kb, rel, profile, similar),
+            *result.diagnostics,
+            *check_engine(root),
+            *check_evals(kb),
+        ]
         if examples is not None:
             found.extend(examples.diagnostics)
         text = line_texts(kb) if baseline is not None else None
@@ -87,16 +93,17 @@ def analyse(
         # the roadmap and session logs, which are never files a task produces
         status = compute_status(kb, diagnostics)
         diagnostics.extend(known(list(settings.apply(check_roadmap(kb, status)))))
-        report = Report.of(diagnostics, kb.files_read)
+        files = kb.files_read + len(evals_files(kb))  # the evals files are read by their check
+        report = Report.of(diagnostics, files)
         blocked = install_problems(kb, report.diagnostics)
         oversized = known(list(settings.apply(check_upload_size(kb, blocked))))
         if oversized:  # a warning: the skill still installs
-            report = Report.of([*report.diagnostics, *oversized], kb.files_read)
+            report = Report.of([*report.diagnostics, *oversized], files)
         changes = None
         if previous is not None:
             changes, compared = _compare(kb, blocked, previous)
             found_now = known(list(settings.apply(compared)))
-            report = Report.of([*report.diagnostics, *found_now], kb.files_read)
+            report = Report.of([*report.diagnostics, *found_now], files)
         shown = shown_overlaps(similar, report.diagnostics)
         return Analysis(
             kb, report, rel, status, result, blocked, examples, baseline, changes, shown

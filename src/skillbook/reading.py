@@ -37,19 +37,27 @@ class Text:
     problems: tuple[Problem, ...] = ()
 
 
-def read_text(full: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Text:
-    """Read the file at `full` as UTF-8 text, reporting instead of raising."""
+@dataclass(frozen=True, slots=True)
+class Bytes:
+    """A file's bytes (None when it was not read) and why it was not read."""
+
+    data: bytes | None
+    problems: tuple[Problem, ...] = ()
+
+
+def read_bytes(full: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Bytes:
+    """Read the regular file at `full`, at most `limit` bytes, reporting instead of raising."""
     try:
         # O_NONBLOCK: opening a FIFO planted in the tree must not wait for a writer
         fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        return Text(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+        return Bytes(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return Text(None, (Problem("KB101", "is not a regular file; it is not read"),))
+            return Bytes(None, (Problem("KB101", "is not a regular file; it is not read"),))
         if info.st_size > limit:
-            return Text(
+            return Bytes(
                 None,
                 (
                     Problem(
@@ -71,15 +79,21 @@ def read_text(full: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Text:
             size += len(chunk)
         data = b"".join(chunks) if len(chunks) > 1 else chunks[0]
     except OSError as exc:
-        return Text(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
+        return Bytes(None, (Problem("KB101", f"cannot be read: {exc.strerror or exc}"),))
     finally:
         os.close(fd)
     if len(data) > limit:
-        return Text(
+        return Bytes(
             None,
             (Problem("KB106", f"grew over the limit of {limit:,} bytes while being read"),),
         )
-    return decode(data)
+    return Bytes(data)
+
+
+def read_text(full: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Text:
+    """Read the file at `full` as UTF-8 text, reporting instead of raising."""
+    read = read_bytes(full, limit)
+    return Text(None, read.problems) if read.data is None else decode(read.data)
 
 
 def decode(data: bytes) -> Text:
