@@ -53,9 +53,11 @@ def schema_valid(kind: str, yaml_text: str, first_line: int = 2) -> bool:
     return not list(validator.iter_errors(parsed.data))
 
 
-def field_problems(root: Path, path: str, *, date_rule: bool = False) -> list[str]:
+def field_problems(
+    root: Path, path: str, *, date_rule: bool = False, profile: str = "agentskills"
+) -> list[str]:
     """The field-rule diagnostics `skillbook check` gives the file at `path`."""
-    result = analyse(root, check_elixir=False)
+    result = analyse(root, check_elixir=False, profile=profile)
     assert path in {doc.path for doc in result.kb.documents()}, f"{path} was not loaded"
     return [
         str(d)
@@ -157,6 +159,43 @@ def test_skill(case: Case, tmp_path: Path) -> None:
     write(tmp_path, path, frontmatter(case.yaml))
     problems = field_problems(tmp_path, path)
     assert (not problems, schema_valid("skill", case.yaml)) == (case.valid, case.valid), problems
+
+
+# --- skills under the claude-code profile: skill-claude-code.schema.json -----------------
+
+CLAUDE_CODE_CASES = [
+    *(c for c in SKILL_CASES if c.id not in {"allowed-tools-list"}),
+    Case("allowed-tools-list", OK + "allowed-tools: [Bash, Read]\n", True),
+    Case(
+        "every-field",
+        OK + "when_to_use: When a deploy is asked for.\nargument-hint: '[env]'\n"
+        "disable-model-invocation: true\nuser-invocable: false\nmodel: sonnet\neffort: high\n"
+        "shell: bash\ndisallowed-tools: Write\npaths: [lib/**/*.ex]\ncontext: fork\n"
+        "agent: Explore\nbackground: true\nhooks:\n  PreToolUse: []\n",
+        True,
+    ),
+    Case("effort-number", OK + "effort: 3\n", True),
+    Case("paths-string", OK + "paths: lib/**/*.ex\n", True),
+    Case("effort-word", OK + "effort: extreme\n", False),
+    Case("effort-boolean", OK + "effort: true\n", False),
+    Case("shell-zsh", OK + "shell: zsh\n", False),
+    Case("context-forked", OK + "context: forked\n", False),
+    Case("when-empty", OK + 'when_to_use: ""\n', False),
+    Case("paths-number", OK + "paths: 3\n", False),
+    Case("paths-empty-item", OK + 'paths: ["", a]\n', False),
+    Case("background-string", OK + "background: 'no'\n", False),
+    Case("hooks-list", OK + "hooks: [a]\n", False),
+    Case("internal-version", OK + "version: '1.0'\n", False),
+]
+
+
+@pytest.mark.parametrize("case", CLAUDE_CODE_CASES, ids=[c.id for c in CLAUDE_CODE_CASES])
+def test_skill_under_the_claude_code_profile(case: Case, tmp_path: Path) -> None:
+    path = f"skills/{skill_folder(case.yaml)}/SKILL.md"
+    write(tmp_path, path, frontmatter(case.yaml))
+    problems = field_problems(tmp_path, path, profile="claude-code")
+    verdict = (not problems, schema_valid("skill-claude-code", case.yaml))
+    assert verdict == (case.valid, case.valid), problems
 
 
 # --- patterns: patterns/<id>.md ----------------------------------------------------------

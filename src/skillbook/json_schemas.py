@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-SCHEMA_NAMES = ("skill", "pattern", "session", "roadmap", "evals")
+SCHEMA_NAMES = ("skill", "skill-claude-code", "pattern", "session", "roadmap", "evals")
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 
