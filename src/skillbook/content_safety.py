@@ -124,18 +124,24 @@ def hidden_problems(body: str, first_line: int) -> Iterator[tuple[int, str]]:
 
 # --- KB703: credentials ---
 
-SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))  # each starts with a literal, which `re` searches for quickly
-    for kind, pattern in (
-        ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])"),
-        ("AWS access key id", r"ASIA[0-9A-Z]{16}(?![0-9A-Za-z])"),
-        ("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36,}"),
-        ("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}"),
-        ("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}"),
-        ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}"),
-        ("OpenAI API key", r"sk-(?:proj-|svcacct-)[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}"),
-        ("Google API key", r"AIza[0-9A-Za-z_-]{35}"),
-        ("private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
+SECRETS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    # each pattern starts with a literal, which `re` searches for quickly; the literals it
+    # can start with are looked for first, so a file holding none is not searched at all
+    (kind, re.compile(pattern), starts)
+    for kind, pattern, starts in (
+        ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("AKIA",)),
+        ("AWS access key id", r"ASIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("ASIA",)),
+        ("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36,}", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+        ("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}", ("github_pat_",)),
+        ("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),
+        ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
+        (
+            "OpenAI API key",
+            r"sk-(?:proj-|svcacct-)[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}",
+            ("sk-",),
+        ),
+        ("Google API key", r"AIza[0-9A-Za-z_-]{35}", ("AIza",)),
+        ("private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----", ("-----BEGIN ",)),
     )
 )
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -145,7 +151,9 @@ def secret_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]
     """(line, message) for each credential in `text`, code blocks included: a key starts
     a word (`task-…` holds no `sk-` key)."""
     found: list[tuple[int, str, str]] = []
-    for kind, pattern in SECRETS:
+    for kind, pattern, starts in SECRETS:
+        if not any(start in text for start in starts):
+            continue
         found.extend(
             (m.start(), kind, m.group()[:4])
             for m in pattern.finditer(text)
@@ -172,6 +180,8 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 def payload_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line, message) for each long base64 or hex run in `text`, code blocks included."""
+    if max(map(len, text.split()), default=0) < MIN_HEX:  # a run is in one word, so: none
+        return
     found: list[tuple[int, str]] = []
     for match in _RUN.finditer(text):
         run = match.group().rstrip("=")
