@@ -45,8 +45,8 @@ def _invisible_message(chars: str) -> str:
 def invisible_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line, message) for each line of `text` holding an invisible or bidi control; a
     byte-order mark starting the text and a joiner between emoji are allowed."""
-    if INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0) is None:
-        return
+    if text.isascii() or INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0) is None:
+        return  # (every character INVISIBLE matches is outside ASCII)
     for number, line in enumerate(text.split("\n"), first_line):
         start = 1 if number == first_line and line.startswith("\ufeff") else 0
         if INVISIBLE.search(line, start) is None:
@@ -152,7 +152,10 @@ def secret_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]
     a word (`task-…` holds no `sk-` key)."""
     found: list[tuple[int, str, str]] = []
     for kind, pattern, starts in SECRETS:
-        if not any(start in text for start in starts):
+        for start in starts:
+            if start in text:
+                break
+        else:
             continue
         found.extend(
             (m.start(), kind, m.group()[:4])
