@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from skillbook import content_safety
@@ -229,6 +229,9 @@ _PIECES = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(_PIECES, max_size=30))
+@example(pieces=["0a" * 64])  # a run of just MIN_HEX characters
+@example(pieces=["é", "0a" * 63 + "9", "\u2028", "0a" * 63])  # beside non-ASCII
+@example(pieces=["ghr_" + "AB9" * 12, " sk-" + "Ab1" * 11])
 def test_keys_and_payloads_are_those_a_search_of_the_whole_text_finds(pieces: list[str]) -> None:
     """Looking for a key's first letters, and for a word long enough to hold a payload,
     before searching skips only texts in which the search finds nothing."""
