@@ -58,14 +58,16 @@ def find_headings(
     is neither a heading nor the text of a setext heading.
     """
     found: list[tuple[int, str, int]] = []  # offset, text, level
+    lines = "\n" + body  # each line pattern starts at a "\n": m.start() is the line's start
     if "#" in body:
-        for m in _ATX_LINE.finditer("\n" + body):  # m.start(): the line's start in body
+        for m in _ATX_LINE.finditer(lines):
             if fences and _fenced(m.start(), fences):
                 continue
             text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
             found.append((m.start(), text, len(m.group("hashes"))))
+    atx = len(found)
     if _outside(body, fences, "==") or _outside(body, fences, "--"):
-        for m in _SETEXT_LINE.finditer("\n" + body):
+        for m in _SETEXT_LINE.finditer(lines):
             if m.start() < 2 or (fences and _fenced(m.start(), fences)):
                 continue
             previous_start = body.rfind("\n", 0, m.start() - 1) + 1
@@ -81,10 +83,11 @@ def find_headings(
             ):
                 continue
             found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
-    found.sort(key=lambda item: item[0])
-    lines = lines_of(body, (offset for offset, _, _ in found), first_line)
+    if len(found) > atx:  # setext headings among the ATX ones (each kind is in order)
+        found.sort(key=lambda item: item[0])
+    numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
     return tuple(
-        _heading(text, line, level) for line, (_, text, level) in zip(lines, found, strict=True)
+        _heading(text, line, level) for line, (_, text, level) in zip(numbers, found, strict=True)
     )
 
 
@@ -192,10 +195,17 @@ def heading_anchors(headings: Sequence[Heading]) -> tuple[str, ...]:
     """
     used = {h.custom_id for h in headings if h.custom_id is not None}
     counters: dict[str, int] = {}
-    return tuple(
-        _unique(_slug(h.text), used, counters) if h.custom_id is None else h.custom_id
-        for h in headings
-    )
+    found = []
+    for heading in headings:
+        anchor = heading.custom_id
+        if anchor is None:
+            anchor = _slug(heading.text)
+            if anchor and anchor not in used:  # what `toc`'s unique does with a new id
+                used.add(anchor)
+            else:
+                anchor = _unique(anchor, used, counters)
+        found.append(anchor)
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=4096)
