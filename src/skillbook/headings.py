@@ -38,8 +38,10 @@ _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _CODE_SLOT = re.compile(r"\x00(\d+)\x00")
 # Line patterns start with "\n" (the text is searched with one prepended), which lets the
 # regex engine jump between newlines instead of trying `^` at every character.
-_ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
-_SETEXT_LINE = re.compile(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)")
+# An ATX heading's line, or a line that may underline a setext heading: one pass finds both.
+_HEADING_LINE = re.compile(
+    r"\n {0,3}(?:(?P<hashes>#{1,6})(?P<text>[^\n]*)|(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z))"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,36 +60,43 @@ def find_headings(
     is neither a heading nor the text of a setext heading.
     """
     found: list[tuple[int, str, int]] = []  # offset, text, level
-    lines = "\n" + body  # each line pattern starts at a "\n": m.start() is the line's start
-    if "#" in body:
-        for m in _ATX_LINE.finditer(lines):
-            if fences and _fenced(m.start(), fences):
-                continue
+    setext: bool | None = None  # whether setext underlines are looked at: on first need
+    in_order = True
+    # each line pattern starts at a "\n", so m.start() is the start of its line in body
+    for m in (
+        _HEADING_LINE.finditer("\n" + body) if "#" in body or "=" in body or "-" in body else ()
+    ):
+        if fences and _fenced(m.start(), fences):
+            continue
+        hashes = m.group("hashes")
+        if hashes is not None:
             text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
-            found.append((m.start(), text, len(m.group("hashes"))))
-    atx = len(found)
-    if _outside(body, fences, "==") or _outside(body, fences, "--"):
-        for m in _SETEXT_LINE.finditer(lines):
-            if m.start() < 2 or (fences and _fenced(m.start(), fences)):
-                continue
-            previous_start = body.rfind("\n", 0, m.start() - 1) + 1
-            if fences and _fenced(previous_start, fences):
-                continue
-            text = body[previous_start : m.start() - 1].rstrip("\r")
-            stripped = text.lstrip()
-            if (
-                not stripped
-                or stripped.startswith(("<", ">", "|", "#"))
-                or _SETEXT.match(text)
-                or len(text) - len(stripped) > 3
-            ):
-                continue
-            found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
-    if len(found) > atx:  # setext headings among the ATX ones (each kind is in order)
+            found.append((m.start(), text, len(hashes)))
+            continue
+        if setext is None:  # as before fences were kept: only where `==` or `--` is outside them
+            setext = _outside(body, fences, "==") or _outside(body, fences, "--")
+        if not setext or m.start() < 2:
+            continue
+        previous_start = body.rfind("\n", 0, m.start() - 1) + 1
+        if fences and _fenced(previous_start, fences):
+            continue
+        text = body[previous_start : m.start() - 1].rstrip("\r")
+        stripped = text.lstrip()
+        if (
+            not stripped
+            or stripped.startswith(("<", ">", "|", "#"))
+            or _SETEXT.match(text)
+            or len(text) - len(stripped) > 3
+        ):
+            continue
+        in_order = in_order and (not found or found[-1][0] < previous_start)
+        found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
+    if not in_order:  # a setext heading's text line comes before its underline
         found.sort(key=lambda item: item[0])
     numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
     return tuple(
-        _heading(text, line, level) for line, (_, text, level) in zip(numbers, found, strict=True)
+        _heading(text, line, level) if "{" in text else Heading(text.strip(), line, level)
+        for line, (_, text, level) in zip(numbers, found, strict=True)
     )
 
 
