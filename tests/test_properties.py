@@ -8,6 +8,7 @@ code found a case the search had not reached.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import tempfile
@@ -16,10 +17,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from markdown.extensions.toc import slugify
+from markdown.extensions.toc import unique as toc_unique
 
 from skillbook import headings, markdown_scan
 from skillbook.analysis import Analysis
 from skillbook.frontmatter import parse_yaml, split
+from skillbook.model import Heading
 from skillbook.pipeline import analyse
 
 from .conftest import write_tree
@@ -101,15 +105,88 @@ def test_markdown_scan_never_raises(body: str, first_line: int) -> None:
 @given(body=markdown_inputs, title=markdown_inputs)
 @example(body="text", title="Title {#custom}  #")
 @example(body="```\n# not a title\n```", title="")
-def test_first_heading_shortcut_agrees_with_the_full_scan(body: str, title: str) -> None:
+def test_first_heading_is_the_first_level_one_heading(body: str, title: str) -> None:
     from skillbook.documents import parse_document
     from skillbook.loader import first_heading
 
     text = f"# {title}\n{body}" if "\n" not in title else body
     doc = parse_document("patterns/p.md", text, missing_frontmatter=None)
-    level_one = [h for h in headings.headings_of(doc) if h.level == 1]
+    level_one = [h for h in _headings_by_masking(doc.body, doc.body_line) if h.level == 1]
     expected = headings.heading_text(level_one[0].text).strip() or None if level_one else None
     assert first_heading(doc) == expected
+
+
+def _headings_by_masking(body: str, first_line: int) -> tuple[Heading, ...]:
+    """The headings of `body` as found before the loader found them with the links: fenced
+    code blanked out in a copy of the body, then ATX and setext lines searched in the copy."""
+    pieces, pos = [], 0
+    for start, end in markdown_scan.fence_ranges(body):
+        pieces += [body[pos:start], re.sub(r"[^\n]", " ", body[start:end])]
+        pos = end
+    masked = "".join([*pieces, body[pos:]])
+    found: list[tuple[int, str, int]] = []
+    if "#" in masked:
+        for m in re.finditer(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)", "\n" + masked):
+            text = m.group("text").rstrip(" \t\r").rstrip("#")
+            found.append((m.start(), text, len(m.group("hashes"))))
+    if "==" in masked or "--" in masked:
+        for m in re.finditer(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)", "\n" + masked):
+            if m.start() < 2:
+                continue
+            previous_start = masked.rfind("\n", 0, m.start() - 1) + 1
+            text = masked[previous_start : m.start() - 1].rstrip("\r")
+            stripped = text.lstrip()
+            if (
+                not stripped
+                or stripped.startswith(("<", ">", "|", "#"))
+                or re.match(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$", text)
+                or len(text) - len(stripped) > 3
+            ):
+                continue
+            found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
+    found.sort(key=lambda item: item[0])
+    lines = markdown_scan.lines_of(masked, (offset for offset, _, _ in found), first_line)
+    return tuple(
+        headings._heading(text, line, level)
+        for line, (_, text, level) in zip(lines, found, strict=True)
+    )
+
+
+def _anchors_one_by_one(found: tuple[Heading, ...]) -> frozenset[str]:
+    """The ids `toc` gives `found`, each slug made afresh from the heading's full markup."""
+    used = {h.custom_id for h in found if h.custom_id is not None}
+    ids = set(used)
+    for heading in found:
+        if heading.custom_id is None:
+            text = headings._BACKTICKS.sub("", headings._code_spans_to_text(heading.text))
+            text = headings._MD_LINK_TEXT.sub(lambda m: m.group(1), text)
+            for pattern in (headings._STRONG, headings._EM_STAR, headings._EM_UNDERSCORE):
+                text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
+            text = html.unescape(headings._HTML_TAG.sub("", text).replace("\\", ""))
+            ids.add(toc_unique(slugify(text, "-"), used))
+    return frozenset(ids)
+
+
+@QUICK
+@given(body=markdown_inputs, first_line=first_lines, frontmatter=st.booleans())
+@example(body="a\n=\n```\n==\n```\n", first_line=1, frontmatter=False)
+@example(body="```\nin code\n```\n---\n# T\n```\n## open", first_line=1, frontmatter=False)
+@example(body="# A\n# A\n## A {#a_1}\nA\n-\n<b>A</b>\n===\n", first_line=3, frontmatter=True)
+def test_headings_found_with_the_links_are_those_found_by_masking(
+    body: str, first_line: int, frontmatter: bool
+) -> None:
+    """A document's headings and anchors, found as it is read (over the scan's fences, each
+    slug made once per text), are those of the masked copy and of `headings_in`."""
+    from skillbook.documents import parse_document
+
+    text = f"---\ntitle: T\n---\n{body}" if frontmatter else body
+    doc = parse_document("patterns/p.md", text, missing_frontmatter=None)
+    expected = _headings_by_masking(doc.body, doc.body_line)
+    assert doc.headings == expected
+    assert headings.headings_in(doc.body, doc.body_line) == expected
+    assert doc.anchors == _anchors_one_by_one(expected) == headings.anchors_of(expected)
+    for heading in expected:  # through the slug cache a second time
+        assert headings.heading_anchors((heading,)) == tuple(_anchors_one_by_one((heading,)))
 
 
 def _hidden(path: str) -> bool:

@@ -7,11 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from skillbook import content_safety
 from skillbook.content_safety import (
     INVISIBLE,
+    SECRETS,
     hidden_problems,
     invisible_problems,
     payload_problems,
@@ -182,6 +184,63 @@ def test_short_text_never_holds_a_payload_or_a_key(text: str) -> None:
     short = text[:19]
     assert lines(secret_problems, short) == []
     assert lines(payload_problems, short) == []
+
+
+def _searched_everywhere(text: str) -> list[tuple[int, str, str]]:
+    """(offset, kind, start) of each key and payload that searching the whole text with
+    every pattern finds, as KB703 and KB704 were first written."""
+    found = [
+        (m.start(), kind, m.group()[:4])
+        for kind, pattern, _ in SECRETS
+        for m in pattern.finditer(text)
+        if m.start() == 0 or text[m.start() - 1] not in content_safety._WORD
+    ]
+    for m in content_safety._RUN.finditer(text):
+        run = m.group().rstrip("=")
+        has_digit = any(c.isdigit() for c in run)
+        if content_safety._HEX.fullmatch(run) and has_digit:
+            found.append((m.start(), "hex", str(len(run))))
+        elif (
+            len(run) >= content_safety.MIN_BASE64
+            and has_digit
+            and any(c.isupper() for c in run)
+            and any(c.islower() for c in run)
+        ):
+            found.append((m.start(), "base64", str(len(m.group()))))
+    return found
+
+
+_PIECES = st.one_of(
+    st.sampled_from([*KEYS.values(), " ", "\n", "\t", "\xa0", "\u2028", "\x1c", "=", "-"]),
+    st.builds(
+        lambda start, n: start + "AB9" * n,
+        st.sampled_from([*(f"gh{c}_" for c in "pousr"), *(f"xox{c}-" for c in "baprs")]),
+        st.integers(0, 14),
+    ),
+    st.sampled_from(
+        ["ASIA", "sk-", "sk-svcacct-", "github_pat_", "-----BEGIN RSA PRIVATE KEY-----"]
+    ),
+    st.sampled_from(["0a", "QUJDa1", "ab/+", "Z9", "x"]).flatmap(
+        lambda unit: st.integers(1, 130).map(lambda n: unit * n)
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=30))
+@example(pieces=["0a" * 64])  # a run of just MIN_HEX characters
+@example(pieces=["é", "0a" * 63 + "9", "\u2028", "0a" * 63])  # beside non-ASCII
+@example(pieces=["ghr_" + "AB9" * 12, " sk-" + "Ab1" * 11])
+def test_keys_and_payloads_are_those_a_search_of_the_whole_text_finds(pieces: list[str]) -> None:
+    """Looking for a key's first letters, and for a word long enough to hold a payload,
+    before searching skips only texts in which the search finds nothing."""
+    text = "".join(pieces)
+    expected = _searched_everywhere(text)
+    found = list(secret_problems(text, 1)) + list(payload_problems(text, 1))
+    assert len(found) == len(expected)
+    lines_found = sorted(line for line, _ in found)
+    assert lines_found == sorted(text.count("\n", 0, offset) + 1 for offset, _, _ in expected)
 
 
 # --- the scripts of a skill, in catalog.json ---

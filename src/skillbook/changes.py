@@ -9,7 +9,6 @@ times) is KB601: installers that record versions cannot tell the new content fro
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,8 @@ def read_index(where: str) -> dict[str, dict[str, object]]:
     Raises SkillbookError with one line when it cannot be read or is not such an index."""
     try:
         if where.startswith(("http://", "https://")):
+            import urllib.request  # here: with ssl and email, it is a fifth of the CLI's start
+
             with urllib.request.urlopen(where, timeout=TIMEOUT_SECONDS) as response:
                 raw = response.read()
         else:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from skillbook import schema
 from skillbook.content_safety import check_content_safety
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.headings import anchors_of, headings_of, suggest_anchor
+from skillbook.headings import anchors_of, suggest_anchor
 from skillbook.html_policy import raw_html_problems
 from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, Heading, KnowledgeBase, Link
@@ -117,9 +117,21 @@ def target_headings(
     Markdown file outside the entries whose anchors are linked)."""
     doc = docs.get(path)
     if doc is not None:
-        return headings_of(doc)
+        return doc.headings
     target = kb.targets.get(path)
     return None if target is None else target.headings
+
+
+def target_anchors(
+    kb: KnowledgeBase, path: str, docs: Mapping[str, Document]
+) -> frozenset[str] | None:
+    """The ids of the headings of the file a link points at, if known (see `target_headings`):
+    a document's were found when it was read."""
+    doc = docs.get(path)
+    if doc is not None:
+        return doc.anchors
+    headings = target_headings(kb, path, docs)
+    return None if headings is None else anchors_of(headings)
 
 
 def broken_target(kb: KnowledgeBase, link: Link) -> bool:
@@ -187,8 +199,7 @@ def _link_problem(
     if link.anchor is None:
         return None
     if link.path not in anchors:  # each target's anchors once a run: many links share one
-        found = target_headings(kb, link.path, docs)
-        anchors[link.path] = None if found is None else anchors_of(found)
+        anchors[link.path] = target_anchors(kb, link.path, docs)
     known = anchors[link.path]
     if known is None or link.anchor in known:
         return None

@@ -45,8 +45,8 @@ def _invisible_message(chars: str) -> str:
 def invisible_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line, message) for each line of `text` holding an invisible or bidi control; a
     byte-order mark starting the text and a joiner between emoji are allowed."""
-    if INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0) is None:
-        return
+    if text.isascii() or INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0) is None:
+        return  # (every character INVISIBLE matches is outside ASCII)
     for number, line in enumerate(text.split("\n"), first_line):
         start = 1 if number == first_line and line.startswith("\ufeff") else 0
         if INVISIBLE.search(line, start) is None:
@@ -124,18 +124,24 @@ def hidden_problems(body: str, first_line: int) -> Iterator[tuple[int, str]]:
 
 # --- KB703: credentials ---
 
-SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))  # each starts with a literal, which `re` searches for quickly
-    for kind, pattern in (
-        ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])"),
-        ("AWS access key id", r"ASIA[0-9A-Z]{16}(?![0-9A-Za-z])"),
-        ("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36,}"),
-        ("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}"),
-        ("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}"),
-        ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}"),
-        ("OpenAI API key", r"sk-(?:proj-|svcacct-)[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}"),
-        ("Google API key", r"AIza[0-9A-Za-z_-]{35}"),
-        ("private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----"),
+SECRETS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    # each pattern starts with a literal, which `re` searches for quickly; the literals it
+    # can start with are looked for first, so a file holding none is not searched at all
+    (kind, re.compile(pattern), starts)
+    for kind, pattern, starts in (
+        ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("AKIA",)),
+        ("AWS access key id", r"ASIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("ASIA",)),
+        ("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36,}", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+        ("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}", ("github_pat_",)),
+        ("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),
+        ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
+        (
+            "OpenAI API key",
+            r"sk-(?:proj-|svcacct-)[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}",
+            ("sk-",),
+        ),
+        ("Google API key", r"AIza[0-9A-Za-z_-]{35}", ("AIza",)),
+        ("private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----", ("-----BEGIN ",)),
     )
 )
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -145,7 +151,12 @@ def secret_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]
     """(line, message) for each credential in `text`, code blocks included: a key starts
     a word (`task-…` holds no `sk-` key)."""
     found: list[tuple[int, str, str]] = []
-    for kind, pattern in SECRETS:
+    for kind, pattern, starts in SECRETS:
+        for start in starts:
+            if start in text:
+                break
+        else:
+            continue
         found.extend(
             (m.start(), kind, m.group()[:4])
             for m in pattern.finditer(text)
@@ -168,10 +179,20 @@ MIN_BASE64 = 200
 MIN_HEX = 128
 _RUN = re.compile(rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{{{MIN_HEX},}}=*")  # from a run's start only
 _HEX = re.compile(r"[0-9A-Fa-f]+")
+# The text's UTF-8 bytes mapped to `a` for a byte a run may hold and a space for any other
+# (every byte of a non-ASCII character is other): a run is then MIN_HEX `a`s in a row,
+# which `bytes` finds in one fast pass where the regular expression tries every word.
+_RUN_BYTES = bytes(
+    0x61 if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "+/") else 0x20
+    for byte in range(256)
+)
+_RUN_OF_MIN_HEX = b"a" * MIN_HEX
 
 
 def payload_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line, message) for each long base64 or hex run in `text`, code blocks included."""
+    if _RUN_OF_MIN_HEX not in text.encode("utf-8", "surrogatepass").translate(_RUN_BYTES):
+        return
     found: list[tuple[int, str]] = []
     for match in _RUN.finditer(text):
         run = match.group().rstrip("=")

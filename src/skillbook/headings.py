@@ -6,16 +6,18 @@ headings outside fenced code. Anchors are slugified exactly as MkDocs' `toc` ext
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
 
 from markdown.extensions.toc import slugify
 from markdown.extensions.toc import unique as toc_unique
 
-from skillbook.markdown_scan import lines_of, mask_fences
-from skillbook.model import Document, Heading
+from skillbook.markdown_scan import fence_ranges, lines_of
+from skillbook.model import Heading
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
@@ -31,48 +33,89 @@ _IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^)]*\)|\[[^\]]*\])?")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")
 _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_INLINE_MARKUP = re.compile(r"[`\[*_<&\\]")  # what `heading_text` may take out or decode
 _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _CODE_SLOT = re.compile(r"\x00(\d+)\x00")
 # Line patterns start with "\n" (the text is searched with one prepended), which lets the
 # regex engine jump between newlines instead of trying `^` at every character.
-_ATX_LINE = re.compile(r"\n {0,3}(?P<hashes>#{1,6})(?P<text>[^\n]*)")
-_SETEXT_LINE = re.compile(r"\n {0,3}(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)")
-
-
-def headings_of(doc: Document) -> tuple[Heading, ...]:
-    """A document's headings, found on first use (most checks never need them) and cached."""
-    return headings_in(doc.body, doc.body_line)
+# An ATX heading's line, or a line that may underline a setext heading: one pass finds both.
+_HEADING_LINE = re.compile(
+    r"\n {0,3}(?:(?P<hashes>#{1,6})(?P<text>[^\n]*)|(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z))"
+)
 
 
 @functools.lru_cache(maxsize=4096)
 def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
-    """ATX and setext headings of `body` outside code, in order."""
-    masked = mask_fences(body)
+    """ATX and setext headings of `body` outside fenced code, in order."""
+    return find_headings(body, fence_ranges(body), first_line)
+
+
+def find_headings(
+    body: str, fences: Sequence[tuple[int, int]], first_line: int
+) -> tuple[Heading, ...]:
+    """ATX and setext headings of `body` outside the fenced code at `fences`, in order.
+
+    `fences` are the (start, end) ranges `markdown_scan` finds, each covering whole lines:
+    the loader passes those of its scan, so a body's fences are found once. A line in a fence
+    is neither a heading nor the text of a setext heading.
+    """
     found: list[tuple[int, str, int]] = []  # offset, text, level
-    if "#" in masked:
-        for m in _ATX_LINE.finditer("\n" + masked):
+    setext: bool | None = None  # whether setext underlines are looked at: on first need
+    in_order = True
+    # each line pattern starts at a "\n", so m.start() is the start of its line in body
+    for m in (
+        _HEADING_LINE.finditer("\n" + body) if "#" in body or "=" in body or "-" in body else ()
+    ):
+        if fences and _fenced(m.start(), fences):
+            continue
+        hashes = m.group("hashes")
+        if hashes is not None:
             text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
-            found.append((m.start(), text, len(m.group("hashes"))))
-    if "==" in masked or "--" in masked:
-        for m in _SETEXT_LINE.finditer("\n" + masked):
-            if m.start() < 2:
-                continue
-            previous_start = masked.rfind("\n", 0, m.start() - 1) + 1
-            text = masked[previous_start : m.start() - 1].rstrip("\r")
-            stripped = text.lstrip()
-            if (
-                not stripped
-                or stripped.startswith(("<", ">", "|", "#"))
-                or _SETEXT.match(text)
-                or len(text) - len(stripped) > 3
-            ):
-                continue
-            found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
-    found.sort(key=lambda item: item[0])
-    lines = lines_of(masked, (offset for offset, _, _ in found), first_line)
+            found.append((m.start(), text, len(hashes)))
+            continue
+        if setext is None:  # as before fences were kept: only where `==` or `--` is outside them
+            setext = _outside(body, fences, "==") or _outside(body, fences, "--")
+        if not setext or m.start() < 2:
+            continue
+        previous_start = body.rfind("\n", 0, m.start() - 1) + 1
+        if fences and _fenced(previous_start, fences):
+            continue
+        text = body[previous_start : m.start() - 1].rstrip("\r")
+        stripped = text.lstrip()
+        if (
+            not stripped
+            or stripped.startswith(("<", ">", "|", "#"))
+            or _SETEXT.match(text)
+            or len(text) - len(stripped) > 3
+        ):
+            continue
+        in_order = in_order and (not found or found[-1][0] < previous_start)
+        found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
+    if not in_order:  # a setext heading's text line comes before its underline
+        found.sort(key=lambda item: item[0])
+    numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
     return tuple(
-        _heading(text, line, level) for line, (_, text, level) in zip(lines, found, strict=True)
+        _heading(text, line, level) if "{" in text else Heading(text.strip(), line, level)
+        for line, (_, text, level) in zip(numbers, found, strict=True)
     )
+
+
+def _fenced(offset: int, fences: Sequence[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(fences, (offset, sys.maxsize)) - 1
+    return index >= 0 and fences[index][0] <= offset < fences[index][1]
+
+
+def _outside(text: str, fences: Sequence[tuple[int, int]], needle: str) -> bool:
+    """Whether `needle` occurs in `text` outside the fenced ranges (no line spans a fence's
+    edge, so an occurrence is wholly inside one or wholly outside)."""
+    if needle not in text:
+        return False
+    pos = 0
+    for start, end in fences:
+        if text.find(needle, pos, start) >= 0:
+            return True
+        pos = end
+    return text.find(needle, pos) >= 0
 
 
 def _heading(text: str, line: int, level: int) -> Heading:
@@ -87,6 +130,8 @@ def _heading(text: str, line: int, level: int) -> Heading:
 
 def heading_text(markdown_text: str) -> str:
     """The plain text a heading renders to (what `toc` slugifies)."""
+    if _INLINE_MARKUP.search(markdown_text) is None:  # nothing below would change it
+        return markdown_text
     text = _BACKTICKS.sub("", _code_spans_to_text(markdown_text))
     text = _MD_LINK_TEXT.sub(lambda m: m.group(1), text)
     for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
@@ -150,9 +195,8 @@ def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
     return frozenset(anchor for _, anchor in _anchored(tuple(headings)))
 
 
-@functools.lru_cache(maxsize=4096)
-def _anchored(headings: tuple[Heading, ...]) -> tuple[tuple[Heading, str], ...]:
-    """Each heading with the id `toc` gives it, in order.
+def heading_anchors(headings: Sequence[Heading]) -> tuple[str, ...]:
+    """The id `toc` gives each heading, in order.
 
     As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
     unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
@@ -164,14 +208,32 @@ def _anchored(headings: tuple[Heading, ...]) -> tuple[tuple[Heading, str], ...]:
     for heading in headings:
         anchor = heading.custom_id
         if anchor is None:
-            anchor = _unique(slugify(heading_text(heading.text), "-"), used, counters)
-        found.append((heading, anchor))
+            anchor = _slug(heading.text)
+            if anchor and anchor not in used:  # what `toc`'s unique does with a new id
+                used.add(anchor)
+            else:
+                anchor = _unique(anchor, used, counters)
+        found.append(anchor)
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=4096)
+def _anchored(headings: tuple[Heading, ...]) -> tuple[tuple[Heading, str], ...]:
+    """Each heading with the id `toc` gives it, in order."""
+    return tuple(zip(headings, heading_anchors(headings), strict=True))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _slug(markdown_text: str) -> str:
+    """The slug `toc` makes of a heading's text; cached, as most headings recur in many files
+    (every pattern has a "Solution")."""
+    return slugify(heading_text(markdown_text), "-")
+
+
 def anchored_cache_clear() -> None:
-    """Empty the cache of headings' anchors (see `documents.clear_caches`)."""
+    """Empty the caches of headings' anchors and slugs (see `documents.clear_caches`)."""
     _anchored.cache_clear()
+    _slug.cache_clear()
 
 
 def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:

@@ -19,13 +19,7 @@ from skillbook.documents import (
     read_document,
     read_documents,
 )
-from skillbook.headings import (
-    first_paragraph,
-    heading_text,
-    headings_in,
-    headings_of,
-    plain_text,
-)
+from skillbook.headings import first_paragraph, heading_text, plain_text
 from skillbook.model import Document, KnowledgeBase, Layout, Pattern, Session, Skill
 from skillbook.roadmap import load_roadmap
 from skillbook.schema import ISO_DATE
@@ -64,13 +58,7 @@ def _skill(doc: Document, folder: str) -> Skill:
 
 def first_heading(doc: Document) -> str | None:
     """The text of the body's first `# heading`, or None."""
-    lead = doc.body.lstrip("\n")
-    if lead.startswith("# "):  # the usual page: its title on the first line, no scan needed
-        end = lead.find("\n")
-        found = headings_in(lead if end < 0 else lead[:end], 1)
-        if found and found[0].level == 1:
-            return heading_text(found[0].text).strip() or None
-    for heading in headings_of(doc):
+    for heading in doc.headings:
         if heading.level == 1:
             return heading_text(heading.text).strip() or None
     return None

@@ -3,7 +3,7 @@
 A full Markdown parse per file would cost more than the rest of a check run together, so this
 is a line scanner that knows the parts that matter: fenced code (backtick and tilde fences,
 indented too, as pymdownx.superfences allows), code spans, inline and reference links.
-Headings and their anchors are read in `headings`, on top of the fence masking here.
+Headings and their anchors are read in `headings`, over the fenced ranges found here.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Scan:
 
     links: tuple[RawLink, ...]
     code_blocks: tuple[CodeBlock, ...]
+    fences: tuple[tuple[int, int], ...]  # (start, end) of each fenced block: whole lines
 
 
 def _fence_lang(info: str) -> str:
@@ -181,9 +182,9 @@ def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str
     return ranges, blocks
 
 
-def mask_fences(text: str) -> str:
-    """`text` with fenced code blocks (fences included) blanked out, every offset unchanged."""
-    return _blank(text, _fence_ranges(text)[0])
+def fence_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every fenced code block, fences included; each covers whole lines."""
+    return _fence_ranges(text)[0]
 
 
 def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
@@ -212,12 +213,12 @@ def scan(body: str, first_line: int) -> Scan:
         CodeBlock(lang, line, content.replace("\r\n", "\n"))
         for line, (_, lang, content) in zip(lines, fenced, strict=True)
     )
-    return Scan(_links(body, ranges, first_line), blocks)
+    return Scan(_links(body, ranges, first_line), blocks, tuple(ranges))
 
 
 def mask_code(body: str) -> str:
     """`body` with fenced code and code spans blanked out, every offset unchanged."""
-    return _blank_code_spans(mask_fences(body))
+    return _blank_code_spans(_blank(body, _fence_ranges(body)[0]))
 
 
 @dataclass(frozen=True, slots=True)

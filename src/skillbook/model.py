@@ -59,6 +59,8 @@ class Document:
     diagnostics: tuple[Diagnostic, ...] = ()  # problems found while reading (KB1xx)
     loaded: bool = True  # False: unreadable or over the size limit, so body and links are empty
     head: str = ""  # the text before the body (the frontmatter block), as read
+    headings: tuple[Heading, ...] = ()  # found with the links, outside fenced code
+    anchors: frozenset[str] = frozenset()  # the ids MkDocs' `toc` gives the headings
 
     @property
     def text(self) -> str:

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from skillbook import documents
 from skillbook.diagnostics import Severity
 from skillbook.documents import ReadFiles
-from skillbook.model import CodeBlock, Document, Link
+from skillbook.model import CodeBlock, Document, Heading, Link
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -190,12 +190,15 @@ def _plain(doc: Document) -> tuple[Any, ...]:
         doc.diagnostics,
         doc.loaded,
         doc.head,
+        [(h.text, h.line, h.level, h.custom_id) for h in doc.headings],
+        doc.anchors,
     )
 
 
 def _document(plain: tuple[Any, ...]) -> Document:
     """The document `_plain` made plain."""
-    path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, loaded, head = plain
+    path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, *rest = plain
+    loaded, head, headings, anchors = rest
     return Document(
         path,
         fm,
@@ -208,4 +211,6 @@ def _document(plain: tuple[Any, ...]) -> Document:
         diagnostics,
         loaded,
         head,
+        tuple(Heading(*heading) for heading in headings),
+        anchors,
     )

@@ -17,8 +17,8 @@ import posixpath
 from collections.abc import Callable, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from skillbook.checks import broken_target, target_headings
-from skillbook.headings import anchors_of, suggest_anchor
+from skillbook.checks import broken_target, target_anchors, target_headings
+from skillbook.headings import suggest_anchor
 from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
 from skillbook.model import Document, KnowledgeBase, Link
 
@@ -45,11 +45,11 @@ def _anchor_fix(kb: KnowledgeBase, link: Link, docs: Mapping[str, Document]) -> 
     """The link with the anchor the check suggests, or without its anchor; the link itself
     when its anchor exists or the target's headings are unknown."""
     assert link.path is not None and link.anchor is not None
-    headings = target_headings(kb, link.path, docs)
-    if headings is None or link.anchor in anchors_of(headings):
+    known = target_anchors(kb, link.path, docs)
+    if known is None or link.anchor in known:
         return link.target
     base = link.target.partition("#")[0]
-    close = suggest_anchor(link.anchor, headings)
+    close = suggest_anchor(link.anchor, target_headings(kb, link.path, docs) or ())
     if close is not None:
         return f"{base}#{close}"
     return base or None  # an anchor of the page itself: nowhere to go but its text
