@@ -147,14 +147,17 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_input_is_checked_within_a_second(name: str) -> None:
+def test_hostile_input_is_checked_in_linear_time(name: str) -> None:
+    """A guard against quadratic searches, not a speed target: CPU time (other processes on
+    the machine do not count) for 1 MB stays within 2 s where quadratic work would take
+    minutes."""
     text = HOSTILE[name]
     assert len(text) >= 900_000
-    start = time.perf_counter()
+    start = time.process_time()
     for check in (invisible_problems, secret_problems, payload_problems, hidden_problems):
         for _ in check(text, 1):
             pass
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 2.0
 
 
 # --- properties ---
