@@ -293,9 +293,13 @@ def evals_files(kb: KnowledgeBase) -> list[tuple[Skill, str]]:
     return [(s, path) for s in kb.skills if (path := _evals_path(s)) in assets]
 
 
-def check_evals(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """KB206 for each skill's `evals/evals.json`; KB101 and KB106 when it cannot be read."""
-    found = evals_files(kb)
+def check_evals(
+    kb: KnowledgeBase, found: list[tuple[Skill, str]] | None = None
+) -> Iterator[Diagnostic]:
+    """KB206 for each skill's `evals/evals.json`; KB101 and KB106 when it cannot be read
+    (`found`: `evals_files(kb)`, when the caller already has it)."""
+    if found is None:
+        found = evals_files(kb)
     assets = frozenset(kb.assets) if found else frozenset()
     for skill, path in found:
         read = read_bytes(str(kb.root / path), kb.layout.max_file_size)

@@ -75,11 +75,12 @@ def analyse(
         rel = relations(kb)
         settings = checks or CheckSettings()
         similar = overlaps(kb)
+        evals = evals_files(kb)  # read by their own check, so counted apart
         found = [
             *file_checks(kb, rel, profile, similar),
             *result.diagnostics,
             *check_engine(root),
-            *check_evals(kb),
+            *check_evals(kb, evals),
         ]
         if examples is not None:
             found.extend(examples.diagnostics)
@@ -93,7 +94,7 @@ def analyse(
         # the roadmap and session logs, which are never files a task produces
         status = compute_status(kb, diagnostics)
         diagnostics.extend(known(list(settings.apply(check_roadmap(kb, status)))))
-        files = kb.files_read + len(evals_files(kb))  # the evals files are read by their check
+        files = kb.files_read + len(evals)
         report = Report.of(diagnostics, files)
         blocked = install_problems(kb, report.diagnostics)
         oversized = known(list(settings.apply(check_upload_size(kb, blocked))))

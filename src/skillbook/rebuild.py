@@ -30,7 +30,6 @@ from skillbook.diagnostics import Severity
 from skillbook.export import Bundle, Reuse, Zips, both_zips
 from skillbook.model import Skill
 from skillbook.site import Site
-from skillbook.skill_scripts import scripts_by_skill
 
 Shown = tuple[Any, dict[str, Any]]  # a page's title and metadata after its render
 
@@ -177,7 +176,6 @@ class Cards:
         self.errors = frozenset(
             d.path for d in site.analysis.report.diagnostics if d.severity is Severity.ERROR
         )
-        self.scripts = scripts_by_skill(site.analysis.kb)
         self.skills: dict[str, tuple[object, ...]] = {}
         self.patterns: dict[str, tuple[object, ...]] = {}
 
@@ -192,7 +190,7 @@ class Cards:
                 skill.tags,
                 count,
                 path in self.errors,
-                self.scripts.get(path, ()),
+                self.site.renderer.scripts(skill),
                 self.site.analysis.overlaps.get(path, ()),
             )
             self.skills[path] = card

@@ -137,7 +137,7 @@ def overlaps(kb: KnowledgeBase) -> list[Overlap]:
     for i, text in enumerate(texts):
         same.setdefault(" ".join(text.lower().split()), []).append(i)
     for group in same.values():
-        for i in group if len(group) > 1 else ():
+        for i in group:
             for j in islice((j for j in group if j != i), MAX_PARTNERS):
                 pairs[(min(i, j), max(i, j))] = 1.0
     partners: dict[int, list[tuple[float, int]]] = {}

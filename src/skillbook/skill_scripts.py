@@ -12,7 +12,7 @@ import posixpath
 import stat
 from pathlib import Path
 
-from skillbook.model import KnowledgeBase, Skill
+from skillbook.model import KnowledgeBase
 
 SCRIPT_EXTENSIONS = frozenset({".sh", ".py", ".js", ".rb", ".pl", ".ps1", ".bat"})
 
@@ -32,19 +32,9 @@ def _is_script(path: Path) -> bool:
         return False
 
 
-def scripts_of(kb: KnowledgeBase, skill: Skill) -> list[str]:
-    """The scripts of a skill, as paths inside its folder (`scripts/run.sh`), sorted."""
-    folder = posixpath.dirname(skill.path) + "/"
-    return sorted(
-        path[len(folder) :]
-        for path in kb.assets
-        if path.startswith(folder) and _is_script(kb.root / path)
-    )
-
-
 def scripts_by_skill(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
-    """Skill path -> its scripts (as `scripts_of` gives them), in one pass over the assets;
-    a skill without scripts is left out."""
+    """Skill path -> its scripts, as paths inside its folder (`scripts/run.sh`), sorted; one
+    pass over the assets, and a skill without scripts is left out."""
     folders = {posixpath.dirname(s.path): s.path for s in kb.skills}
     found: dict[str, list[str]] = {}
     for path in sorted(kb.assets):

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from skillbook.analysis import Analysis
 from skillbook.export import Bundle, page_url
 from skillbook.render.discovery import manifest
-from skillbook.skill_scripts import scripts_of
+from skillbook.skill_scripts import scripts_by_skill
 
 CATALOG_VERSION = 1
 CATALOG_SCHEMA = "https://skillbook.dev/schemas/catalog.schema.json"
@@ -49,6 +49,7 @@ def catalog(
     digest and files."""
     published = bundles or {}
     kb, rel, status = analysis.kb, analysis.relations, analysis.status
+    scripts = scripts_by_skill(kb)
 
     def url(path: str) -> str:
         return page_url(kb, path, docs_dir) or path
@@ -94,7 +95,7 @@ def catalog(
                 "frontmatter": dict(skill.doc.frontmatter or {}),
                 "digest": published[skill.path][1] if skill.path in published else None,
                 "files": manifest(published[skill.path][0]) if skill.path in published else [],
-                "scripts": scripts_of(kb, skill),
+                "scripts": list(scripts.get(skill.path, ())),
             }
         )
     patterns = []
