@@ -189,12 +189,26 @@ def test_short_text_never_holds_a_payload_or_a_key(text: str) -> None:
     assert lines(payload_problems, short) == []
 
 
+def test_each_key_literal_holds_the_character_looked_for_first() -> None:
+    """A text without the character cannot hold the literal, so skipping it skips no key."""
+    for needs, start, keys in SECRETS:
+        for kind, pattern, literals in keys:
+            for literal in literals:
+                assert any(char in literal for char in needs), kind
+                if isinstance(start, str):
+                    assert literal.startswith(start), kind
+                else:
+                    assert start.match(literal), kind
+            assert pattern.pattern.startswith(literals[0][:2]), kind  # a match starts so
+
+
 def _searched_everywhere(text: str) -> list[tuple[int, str, str]]:
     """(offset, kind, start) of each key and payload that searching the whole text with
     every pattern finds, as KB703 and KB704 were first written."""
     found = [
         (m.start(), kind, m.group()[:4])
-        for kind, pattern, _ in SECRETS
+        for _, _, keys in SECRETS
+        for kind, pattern, _ in keys
         for m in pattern.finditer(text)
         if m.start() == 0 or text[m.start() - 1] not in content_safety._WORD
     ]

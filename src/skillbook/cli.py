@@ -22,7 +22,7 @@ from skillbook.elixir_run import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.layout import nothing_found, read_layout, read_plugin_options
 from skillbook.parallel import cores, reader
-from skillbook.pipeline import analyse
+from skillbook.pipeline import analyse, no_cyclic_collection
 from skillbook.schema import PROFILES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -65,6 +65,11 @@ def _baseline(root: Path, args: argparse.Namespace) -> Baseline | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
+    with no_cyclic_collection():  # until the report is written (see the function)
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     root = existing_root(args.root)
     layout = read_layout(root)
     settings = check_settings(root, args)

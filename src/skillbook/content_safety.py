@@ -124,24 +124,67 @@ def hidden_problems(body: str, first_line: int) -> Iterator[tuple[int, str]]:
 
 # --- KB703: credentials ---
 
-SECRETS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
-    # each pattern starts with a literal, which `re` searches for quickly; the literals it
-    # can start with are looked for first, so a file holding none is not searched at all
-    (kind, re.compile(pattern), starts)
-    for kind, pattern, starts in (
-        ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("AKIA",)),
-        ("AWS access key id", r"ASIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("ASIA",)),
-        ("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36,}", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
-        ("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}", ("github_pat_",)),
-        ("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),
-        ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
+# Each group: characters one of which every key of the group holds, what every key of the
+# group starts with (a literal, or a pattern that starts with one), and its keys: (kind,
+# pattern, the literals a match starts with). A text is searched for the characters first
+# (a single character is found far faster than a word), then for the group's start, and
+# only then with the group's patterns: one search stands for several literals, so an
+# ordinary file costs a few fast passes, however many key formats there are.
+KeyGroup = tuple[
+    str, "str | re.Pattern[str]", tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
+]
+SECRETS: tuple[KeyGroup, ...] = tuple(
+    (needs, start, tuple((kind, re.compile(pattern), starts) for kind, pattern, starts in keys))
+    for needs, start, keys in (
         (
-            "OpenAI API key",
-            r"sk-(?:proj-|svcacct-)[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}",
-            ("sk-",),
+            "KSz",
+            re.compile("A(?:KIA|SIA|Iza)"),
+            (
+                ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("AKIA",)),
+                ("AWS access key id", r"ASIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("ASIA",)),
+                ("Google API key", r"AIza[0-9A-Za-z_-]{35}", ("AIza",)),
+            ),
         ),
-        ("Google API key", r"AIza[0-9A-Za-z_-]{35}", ("AIza",)),
-        ("private key", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----", ("-----BEGIN ",)),
+        (
+            "_",
+            re.compile("gh[pousr]_"),
+            (
+                (
+                    "GitHub token",
+                    r"gh[pousr]_[A-Za-z0-9]{36,}",
+                    ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+                ),
+            ),
+        ),
+        (
+            "_",
+            "github_pat_",
+            (("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}", ("github_pat_",)),),
+        ),
+        ("x", "xox", (("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),)),
+        (
+            "k",
+            "sk-",
+            (
+                ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
+                (
+                    "OpenAI API key",
+                    r"sk-(?:proj-|svcacct-)[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}",
+                    ("sk-",),
+                ),
+            ),
+        ),
+        (
+            "B",
+            "-----BEGIN ",
+            (
+                (
+                    "private key",
+                    r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----",
+                    ("-----BEGIN ",),
+                ),
+            ),
+        ),
     )
 )
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -151,17 +194,17 @@ def secret_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]
     """(line, message) for each credential in `text`, code blocks included: a key starts
     a word (`task-…` holds no `sk-` key)."""
     found: list[tuple[int, str, str]] = []
-    for kind, pattern, starts in SECRETS:
-        for start in starts:
-            if start in text:
-                break
-        else:
+    for needs, start, keys in SECRETS:
+        if not any(char in text for char in needs):
             continue
-        found.extend(
-            (m.start(), kind, m.group()[:4])
-            for m in pattern.finditer(text)
-            if m.start() == 0 or text[m.start() - 1] not in _WORD
-        )
+        if (start not in text) if isinstance(start, str) else (start.search(text) is None):
+            continue
+        for kind, pattern, _ in keys:
+            found.extend(
+                (m.start(), kind, m.group()[:4])
+                for m in pattern.finditer(text)
+                if m.start() == 0 or text[m.start() - 1] not in _WORD
+            )
     found.sort()
     for line, (_, kind, head) in zip(
         lines_of(text, [f[0] for f in found], first_line), found, strict=True
@@ -218,6 +261,22 @@ def payload_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]
 
 # --- the check ---
 
+# (line, code, message) of what KB701–KB704 find in one document
+Finding = tuple[int, str, str]
+
+
+def findings(text: str) -> tuple[Finding, ...]:
+    """What KB701, KB703 and KB704 find in a document's `text`, in that order.
+
+    The reader runs this as it parses each file (on several cores for a large knowledge
+    base, once per change under `mkdocs serve`). KB702 concerns skill folders only, which
+    the reader does not know: the check looks for it.
+    """
+    found: list[Finding] = [(line, "KB701", m) for line, m in invisible_problems(text)]
+    found.extend((line, "KB703", m) for line, m in secret_problems(text))
+    found.extend((line, "KB704", m) for line, m in payload_problems(text))
+    return tuple(found)
+
 
 def _documents(kb: KnowledgeBase) -> Iterator[tuple[Document, bool]]:
     """Each document to check, and whether it belongs to a skill folder."""
@@ -234,13 +293,12 @@ def check_content_safety(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for doc, in_skill in _documents(kb):
         if not doc.loaded:
             continue
-        text = doc.text
-        for line, message in invisible_problems(text):
-            yield diagnostic(doc.path, line, "KB701", message)
-        if in_skill:
-            for line, message in hidden_problems(doc.body, doc.body_line):
-                yield diagnostic(doc.path, line, "KB702", message)
-        for line, message in secret_problems(text):
-            yield diagnostic(doc.path, line, "KB703", message)
-        for line, message in payload_problems(text):
-            yield diagnostic(doc.path, line, "KB704", message)
+        found = doc.content
+        if found is None:  # a document not made by the reader
+            found = findings(doc.text)
+        if in_skill:  # KB702 comes second: KB701's findings are first in `found`
+            first = [f for f in found if f[1] == "KB701"]
+            hidden = [(line, "KB702", m) for line, m in hidden_problems(doc.body, doc.body_line)]
+            found = (*first, *hidden, *found[len(first) :])
+        for line, code, message in found:
+            yield diagnostic(doc.path, line, code, message)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from skillbook import headings, markdown_scan
+from skillbook import content_safety, headings, markdown_scan
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.frontmatter import parse_yaml, split
 from skillbook.html_policy import unsafe_url
@@ -218,6 +218,7 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
         head=text[: len(text) - len(parts.body)],  # the body is the end of the text
         headings=heads,
         anchors=frozenset(headings.heading_anchors(heads)),
+        content=content_safety.findings(text),
     )
 
 

@@ -61,6 +61,9 @@ class Document:
     head: str = ""  # the text before the body (the frontmatter block), as read
     headings: tuple[Heading, ...] = ()  # found with the links, outside fenced code
     anchors: frozenset[str] = frozenset()  # the ids MkDocs' `toc` gives the headings
+    # (line, code, message) the content-safety checks KB701, KB703 and KB704 find, as the reader
+    # found them; None: not looked for yet (a document not made by the reader)
+    content: tuple[tuple[int, str, str], ...] | None = None
 
     @property
     def text(self) -> str:

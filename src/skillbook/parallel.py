@@ -192,13 +192,14 @@ def _plain(doc: Document) -> tuple[Any, ...]:
         doc.head,
         [(h.text, h.line, h.level, h.custom_id) for h in doc.headings],
         doc.anchors,
+        doc.content,
     )
 
 
 def _document(plain: tuple[Any, ...]) -> Document:
     """The document `_plain` made plain."""
     path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, *rest = plain
-    loaded, head, headings, anchors = rest
+    loaded, head, headings, anchors, content = rest
     return Document(
         path,
         fm,
@@ -213,4 +214,5 @@ def _document(plain: tuple[Any, ...]) -> Document:
         head,
         tuple(Heading(*heading) for heading in headings),
         anchors,
+        content,
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,25 @@ from skillbook.selection import overlaps, shown_overlaps
 from skillbook.status import check_roadmap, compute_status
 from skillbook.upload_size import check_upload_size
 
-__all__ = ["Analysis", "analyse", "build_log"]
+__all__ = ["Analysis", "analyse", "build_log", "no_cyclic_collection"]
+
+
+@contextlib.contextmanager
+def no_cyclic_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block.
+
+    An analysis allocates many small objects and no cycles; the collector would walk them
+    again and again (a third of the run on 10,000 files), and once more, all of them, soon
+    after it is turned back on while they are still alive. A command that reports on an
+    analysis keeps it paused until it has written its report.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def analyse(
@@ -59,11 +78,7 @@ def analyse(
     `profile` names the client whose extra skill fields are accepted (`schema.PROFILES`).
     `baseline` leaves out, in the same way, the findings it records (see `baseline`).
     """
-    # The run allocates many small objects and no cycles; the cyclic collector would walk
-    # them again and again (a third of the run on 10,000 files), so it waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_collection():
         kb = load(root, layout, cache=cache, read=read)
         if check_elixir or compile_elixir:  # a block is parsed before it is compiled
             result = elixir.check_elixir(kb.documents(), memo=memo)
@@ -109,9 +124,6 @@ def analyse(
         return Analysis(
             kb, report, rel, status, result, blocked, examples, baseline, changes, shown
         )
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
