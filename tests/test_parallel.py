@@ -221,6 +221,27 @@ def test_shares_cover_everything_in_order(
     assert [x for share in found for x in share] == list(range(items))
 
 
+@pytest.mark.parametrize(
+    ("count", "jobs", "weight"),
+    [(10, 2, 1.0), (10, 3, 1.0), (7, 2, 1.5), (100, 2, 0.8), (1000, 4, 1.2), (3, 5, 1.0)],
+)
+def test_dealt_shares_hold_every_position_once_and_the_same_mix(
+    count: int, jobs: int, weight: float
+) -> None:
+    """A sequence of runs (skills, then patterns) is dealt so each share holds of each run
+    about its part: the share that holds the first items does not hold all the skills."""
+    dealt = parallel.deal(count, jobs, weight)
+    assert sorted(p for share in dealt for p in share) == list(range(count))
+    assert all(share == sorted(share) for share in dealt)
+    assert sorted(len(s) for s in dealt) == sorted(
+        len(s) for s in parallel.shares(range(count), jobs, weight)
+    )
+    half = count // 2  # the first run
+    for share in dealt:
+        part = len(share) / count
+        assert abs(sum(p < half for p in share) - part * half) <= 2
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "two", ""])
 def test_cli_rejects_bad_jobs(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from skillbook import schema
 from skillbook.content_safety import check_content_safety
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.headings import anchors_of, suggest_anchor
+from skillbook.headings import anchors_of, headings_in, suggest_anchor
 from skillbook.html_policy import raw_html_problems
 from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, Heading, KnowledgeBase, Link
@@ -117,7 +117,7 @@ def target_headings(
     Markdown file outside the entries whose anchors are linked)."""
     doc = docs.get(path)
     if doc is not None:
-        return doc.headings
+        return headings_in(doc.body, doc.body_line)
     target = kb.targets.get(path)
     return None if target is None else target.headings
 

@@ -204,7 +204,6 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
             )
     found = markdown_scan.scan(parts.body, parts.body_line)
     links = tuple(_resolve(path, raw) for raw in found.links)
-    heads = headings.find_headings(parts.body, found.fences, parts.body_line)
     return Document(
         path=path,
         frontmatter=frontmatter,
@@ -216,8 +215,7 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
         code_blocks=found.code_blocks,
         diagnostics=tuple(problems),
         head=text[: len(text) - len(parts.body)],  # the body is the end of the text
-        headings=heads,
-        anchors=frozenset(headings.heading_anchors(heads)),
+        anchors=headings.find_anchors(parts.body, found.fences),
         content=content_safety.findings(text),
     )
 

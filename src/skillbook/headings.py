@@ -55,11 +55,40 @@ def find_headings(
 ) -> tuple[Heading, ...]:
     """ATX and setext headings of `body` outside the fenced code at `fences`, in order.
 
-    `fences` are the (start, end) ranges `markdown_scan` finds, each covering whole lines:
-    the loader passes those of its scan, so a body's fences are found once. A line in a fence
-    is neither a heading nor the text of a setext heading.
+    `fences` are the (start, end) ranges `markdown_scan` finds, each covering whole lines.
+    A line in a fence is neither a heading nor the text of a setext heading.
     """
-    found: list[tuple[int, str, int]] = []  # offset, text, level
+    found = _spans(body, fences)
+    numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
+    return tuple(
+        _heading(text, line, level) if "{" in text else Heading(text.strip(), line, level)
+        for line, (_, text, level) in zip(numbers, found, strict=True)
+    )
+
+
+def find_anchors(body: str, fences: Sequence[tuple[int, int]]) -> frozenset[str]:
+    """The ids MkDocs' `toc` gives the headings of `body` (see `find_headings`).
+
+    The loader passes the fences of its scan, so a body's fences are found once; it keeps
+    only these ids, which is all a link check needs (the headings themselves, with their
+    lines, come from `headings_in` when asked for). Bodies with the same heading texts (the
+    sections of a template) share one result.
+    """
+    return _anchor_set(tuple(text for _, text, _ in _spans(body, fences)))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _anchor_set(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        heading_anchors(
+            tuple(_heading(t, 0, 1) if "{" in t else Heading(t.strip(), 0, 1) for t in texts)
+        )
+    )
+
+
+def _spans(body: str, fences: Sequence[tuple[int, int]]) -> list[tuple[int, str, int]]:
+    """(offset, raw text, level) of each heading of `body` outside `fences`, in order."""
+    found: list[tuple[int, str, int]] = []
     setext: bool | None = None  # whether setext underlines are looked at: on first need
     in_order = True
     # each line pattern starts at a "\n", so m.start() is the start of its line in body
@@ -93,11 +122,7 @@ def find_headings(
         found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
     if not in_order:  # a setext heading's text line comes before its underline
         found.sort(key=lambda item: item[0])
-    numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
-    return tuple(
-        _heading(text, line, level) if "{" in text else Heading(text.strip(), line, level)
-        for line, (_, text, level) in zip(numbers, found, strict=True)
-    )
+    return found
 
 
 def _fenced(offset: int, fences: Sequence[tuple[int, int]]) -> bool:
@@ -233,6 +258,7 @@ def _slug(markdown_text: str) -> str:
 def anchored_cache_clear() -> None:
     """Empty the caches of headings' anchors and slugs (see `documents.clear_caches`)."""
     _anchored.cache_clear()
+    _anchor_set.cache_clear()
     _slug.cache_clear()
 
 

@@ -19,7 +19,7 @@ from skillbook.documents import (
     read_document,
     read_documents,
 )
-from skillbook.headings import first_paragraph, heading_text, plain_text
+from skillbook.headings import first_paragraph, heading_text, headings_in, plain_text
 from skillbook.model import Document, KnowledgeBase, Layout, Pattern, Session, Skill
 from skillbook.roadmap import load_roadmap
 from skillbook.schema import ISO_DATE
@@ -58,7 +58,7 @@ def _skill(doc: Document, folder: str) -> Skill:
 
 def first_heading(doc: Document) -> str | None:
     """The text of the body's first `# heading`, or None."""
-    for heading in doc.headings:
+    for heading in headings_in(doc.body, doc.body_line):
         if heading.level == 1:
             return heading_text(heading.text).strip() or None
     return None

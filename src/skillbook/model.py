@@ -59,8 +59,9 @@ class Document:
     diagnostics: tuple[Diagnostic, ...] = ()  # problems found while reading (KB1xx)
     loaded: bool = True  # False: unreadable or over the size limit, so body and links are empty
     head: str = ""  # the text before the body (the frontmatter block), as read
-    headings: tuple[Heading, ...] = ()  # found with the links, outside fenced code
-    anchors: frozenset[str] = frozenset()  # the ids MkDocs' `toc` gives the headings
+    # the ids MkDocs' `toc` gives the headings, found with the links (the headings, with
+    # their lines, are `headings.headings_in(body, body_line)`)
+    anchors: frozenset[str] = frozenset()
     # (line, code, message) the content-safety checks KB701, KB703 and KB704 find, as the reader
     # found them; None: not looked for yet (a document not made by the reader)
     content: tuple[tuple[int, str, str], ...] | None = None

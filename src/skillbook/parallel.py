@@ -29,16 +29,17 @@ from typing import Any, TypeVar
 from skillbook import documents
 from skillbook.diagnostics import Severity
 from skillbook.documents import ReadFiles
-from skillbook.model import CodeBlock, Document, Heading, Link
+from skillbook.model import CodeBlock, Document, Link
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 1000  # below this, a fork costs more than it saves
 MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
-# A child also packs its results, and the parent unpacks them after its own share: the
-# parent's share is larger by about what packing costs (measured: 1/7 of parsing a file).
-PARENT_WEIGHT = 1.15
+# The parent's share against a child's. Each share holds the same mix of files (`deal`); a
+# child packs its results and the parent unpacks them after its own share, each a few per
+# cent of reading a file, so the shares are equal.
+PARENT_WEIGHT = 1.0
 
 
 def cores() -> int:
@@ -76,6 +77,21 @@ def shares(items: Sequence[T], count: int, first_weight: float = 1.0) -> list[Se
     return out
 
 
+def deal(count: int, jobs: int, first_weight: float = 1.0) -> list[list[int]]:
+    """The positions 0..count-1 dealt into the shares `shares` sizes, spread evenly over
+    the sequence: each position goes to the share furthest behind its size (ties to the
+    first), so every share holds the same mix of what the sequence holds in runs (the
+    skills, then the patterns, then the rest) and the shares take alike per item."""
+    if first_weight == 1.0:  # equal shares: every jobs-th position
+        return [list(range(k, count, jobs)) for k in range(max(1, min(jobs, count)))]
+    sizes = [len(share) for share in shares(range(count), jobs, first_weight)]
+    dealt: list[list[int]] = [[] for _ in sizes]
+    for position in range(count):
+        behind = min(range(len(sizes)), key=lambda k: (len(dealt[k]) + 1) / sizes[k])
+        dealt[behind].append(position)
+    return dealt
+
+
 def map_shares(
     work: Callable[[Sequence[T]], list[R]],
     items: Sequence[T],
@@ -92,7 +108,8 @@ def map_shares(
     jobs = min(jobs, len(items) // MIN_SHARE)
     if jobs < 2 or len(items) < MIN_ITEMS or not can_fork():
         return work(items)
-    first, *rest = shares(items, jobs, PARENT_WEIGHT)
+    positions = deal(len(items), jobs, PARENT_WEIGHT)
+    first, *rest = [[items[i] for i in share] for share in positions]
     children: list[tuple[int, int] | None] = []  # None: no child could be started
     try:
         for share in rest:
@@ -100,11 +117,15 @@ def map_shares(
                 children.append(_fork(work, share, encode))
             except OSError:  # no process or file to spare: the parent does that share
                 children.append(None)
-        results = work(first)
+        done = [work(first)]
         for index, share in enumerate(rest):
             child, children[index] = children[index], None
             payload = None if child is None else _collect(*child)
-            results.extend(work(share) if payload is None else [decode(p) for p in payload])
+            done.append(work(share) if payload is None else [decode(p) for p in payload])
+        results: list[R] = [None] * len(items)  # type: ignore[list-item]  # all filled below
+        for share_positions, share_results in zip(positions, done, strict=True):
+            for position, result in zip(share_positions, share_results, strict=True):
+                results[position] = result
         return results
     finally:
         for child in children:  # only children not collected, when something raised
@@ -190,7 +211,6 @@ def _plain(doc: Document) -> tuple[Any, ...]:
         doc.diagnostics,
         doc.loaded,
         doc.head,
-        [(h.text, h.line, h.level, h.custom_id) for h in doc.headings],
         doc.anchors,
         doc.content,
     )
@@ -199,7 +219,7 @@ def _plain(doc: Document) -> tuple[Any, ...]:
 def _document(plain: tuple[Any, ...]) -> Document:
     """The document `_plain` made plain."""
     path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, *rest = plain
-    loaded, head, headings, anchors, content = rest
+    loaded, head, anchors, content = rest
     return Document(
         path,
         fm,
@@ -212,7 +232,6 @@ def _document(plain: tuple[Any, ...]) -> Document:
         diagnostics,
         loaded,
         head,
-        tuple(Heading(*heading) for heading in headings),
         anchors,
         content,
     )
