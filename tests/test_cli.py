@@ -52,6 +52,31 @@ def test_text_output_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture
     )
 
 
+def test_check_pauses_the_cyclic_collector_until_its_report_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turned back on while the analysis is alive, the collector would walk all of it once
+    more; it is paused until the report is out, and on again after."""
+    import gc
+
+    from skillbook import cli, diagnostics
+
+    seen: list[bool] = []
+    real = diagnostics.format_text
+
+    def formatting(report: diagnostics.Report) -> str:
+        seen.append(gc.isenabled())
+        return real(report)
+
+    monkeypatch.setitem(cli.FORMATTERS, "text", formatting)
+    root = write_tree(tmp_path, BROKEN)
+    assert gc.isenabled()
+    code, out, _ = run(capsys, "check", str(root), "--no-elixir")
+    assert code == 1 and "KB301" in out
+    assert seen == [False]
+    assert gc.isenabled()
+
+
 def test_github_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = write_tree(tmp_path, BROKEN)
     code, out, _ = run(capsys, "check", str(root), "--format", "github", "--no-elixir")

@@ -1,7 +1,8 @@
 """A large knowledge base read on several cores: what `skillbook check` does, never the plugin.
 
-Reading and parsing files is most of a check run, and each file is independent. The parent
-takes the first share itself and forks one child per other share; a child writes its results
+Reading and parsing files is most of a check run, and each file is independent. The files
+are dealt into shares (each with the same mix of skills and patterns); the parent takes the
+first share itself and forks one child per other share; a child writes its results
 as one pickle of plain tuples (pickling dataclasses costs more than the parallel work saves)
 into an anonymous in-memory file and exits, and the parent unpickles it straight from a
 memory map. Forking is only done where it is safe and cheap: on Linux, with no other thread
