@@ -215,7 +215,7 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
         code_blocks=found.code_blocks,
         diagnostics=tuple(problems),
         head=text[: len(text) - len(parts.body)],  # the body is the end of the text
-        anchors=headings.find_anchors(parts.body, found.fences),
+        anchors=headings.find_anchors(found.headings),
         content=content_safety.findings(text),
     )
 

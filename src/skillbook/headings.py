@@ -6,21 +6,19 @@ headings outside fenced code. Anchors are slugified exactly as MkDocs' `toc` ext
 
 from __future__ import annotations
 
-import bisect
 import functools
 import html
 import re
-import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from markdown.extensions.toc import slugify
 from markdown.extensions.toc import unique as toc_unique
 
-from skillbook.markdown_scan import fence_ranges, lines_of
+from skillbook.markdown_blocks import HeadingSpan, heading_spans
+from skillbook.markdown_scan import lines_of
 from skillbook.model import Heading
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?(?P<attrs>[^{}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 _BACKTICKS = re.compile(r"`+")
@@ -36,29 +34,12 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INLINE_MARKUP = re.compile(r"[`\[*_<&\\]")  # what `heading_text` may take out or decode
 _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _CODE_SLOT = re.compile(r"\x00(\d+)\x00")
-# Line patterns start with "\n" (the text is searched with one prepended), which lets the
-# regex engine jump between newlines instead of trying `^` at every character.
-# An ATX heading's line, or a line that may underline a setext heading: one pass finds both.
-_HEADING_LINE = re.compile(
-    r"\n {0,3}(?:(?P<hashes>#{1,6})(?P<text>[^\n]*)|(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z))"
-)
 
 
 @functools.lru_cache(maxsize=4096)
 def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
     """ATX and setext headings of `body` outside fenced code, in order."""
-    return find_headings(body, fence_ranges(body), first_line)
-
-
-def find_headings(
-    body: str, fences: Sequence[tuple[int, int]], first_line: int
-) -> tuple[Heading, ...]:
-    """ATX and setext headings of `body` outside the fenced code at `fences`, in order.
-
-    `fences` are the (start, end) ranges `markdown_scan` finds, each covering whole lines.
-    A line in a fence is neither a heading nor the text of a setext heading.
-    """
-    found = _spans(body, fences)
+    found = heading_spans(body)
     numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
     return tuple(
         _heading(text, line, level) if "{" in text else Heading(text.strip(), line, level)
@@ -66,81 +47,28 @@ def find_headings(
     )
 
 
-def find_anchors(body: str, fences: Sequence[tuple[int, int]]) -> frozenset[str]:
-    """The ids MkDocs' `toc` gives the headings of `body` (see `find_headings`).
+def find_anchors(spans: Iterable[HeadingSpan]) -> frozenset[str]:
+    """The ids MkDocs' `toc` gives the headings `markdown_scan` found (`Scan.headings`).
 
-    The loader passes the fences of its scan, so a body's fences are found once; it keeps
-    only these ids, which is all a link check needs (the headings themselves, with their
-    lines, come from `headings_in` when asked for). Bodies with the same heading texts (the
-    sections of a template) share one result.
+    The loader keeps only these ids, which is all a link check needs; the headings
+    themselves, with their lines, come from `headings_in` when asked for.
     """
-    return _anchor_set(tuple(text for _, text, _ in _spans(body, fences)))
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _anchor_set(texts: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(
-        heading_anchors(
-            tuple(_heading(t, 0, 1) if "{" in t else Heading(t.strip(), 0, 1) for t in texts)
+    texts = [text for _, text, _ in spans]
+    if any("{" in text for text in texts):  # an attr list may give an id: the long way
+        return frozenset(
+            heading_anchors(
+                tuple(_heading(t, 0, 1) if "{" in t else Heading(t.strip(), 0, 1) for t in texts)
+            )
         )
-    )
-
-
-def _spans(body: str, fences: Sequence[tuple[int, int]]) -> list[tuple[int, str, int]]:
-    """(offset, raw text, level) of each heading of `body` outside `fences`, in order."""
-    found: list[tuple[int, str, int]] = []
-    setext: bool | None = None  # whether setext underlines are looked at: on first need
-    in_order = True
-    # each line pattern starts at a "\n", so m.start() is the start of its line in body
-    for m in (
-        _HEADING_LINE.finditer("\n" + body) if "#" in body or "=" in body or "-" in body else ()
-    ):
-        if fences and _fenced(m.start(), fences):
-            continue
-        hashes = m.group("hashes")
-        if hashes is not None:
-            text = m.group("text").rstrip(" \t\r").rstrip("#")  # closing hashes are not text
-            found.append((m.start(), text, len(hashes)))
-            continue
-        if setext is None:  # as before fences were kept: only where `==` or `--` is outside them
-            setext = _outside(body, fences, "==") or _outside(body, fences, "--")
-        if not setext or m.start() < 2:
-            continue
-        previous_start = body.rfind("\n", 0, m.start() - 1) + 1
-        if fences and _fenced(previous_start, fences):
-            continue
-        text = body[previous_start : m.start() - 1].rstrip("\r")
-        stripped = text.lstrip()
-        if (
-            not stripped
-            or stripped.startswith(("<", ">", "|", "#"))
-            or _SETEXT.match(text)
-            or len(text) - len(stripped) > 3
-        ):
-            continue
-        in_order = in_order and (not found or found[-1][0] < previous_start)
-        found.append((previous_start, text.strip(), 1 if m.group("bar")[0] == "=" else 2))
-    if not in_order:  # a setext heading's text line comes before its underline
-        found.sort(key=lambda item: item[0])
-    return found
-
-
-def _fenced(offset: int, fences: Sequence[tuple[int, int]]) -> bool:
-    index = bisect.bisect_right(fences, (offset, sys.maxsize)) - 1
-    return index >= 0 and fences[index][0] <= offset < fences[index][1]
-
-
-def _outside(text: str, fences: Sequence[tuple[int, int]], needle: str) -> bool:
-    """Whether `needle` occurs in `text` outside the fenced ranges (no line spans a fence's
-    edge, so an occurrence is wholly inside one or wholly outside)."""
-    if needle not in text:
-        return False
-    pos = 0
-    for start, end in fences:
-        if text.find(needle, pos, start) >= 0:
-            return True
-        pos = end
-    return text.find(needle, pos) >= 0
+    used: set[str] = set()  # as `heading_anchors` with no `{#id}`: every id ends up here
+    counters: dict[str, int] = {}
+    for text in texts:
+        anchor = _slug(text.strip())
+        if anchor and anchor not in used:
+            used.add(anchor)
+        else:
+            _unique(anchor, used, counters)
+    return frozenset(used)
 
 
 def _heading(text: str, line: int, level: int) -> Heading:
@@ -258,7 +186,6 @@ def _slug(markdown_text: str) -> str:
 def anchored_cache_clear() -> None:
     """Empty the caches of headings' anchors and slugs (see `documents.clear_caches`)."""
     _anchored.cache_clear()
-    _anchor_set.cache_clear()
     _slug.cache_clear()
 
 

@@ -12,12 +12,13 @@ import bisect
 import functools
 import posixpath
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from skillbook.html_policy import unsafe_url
+from skillbook.markdown_blocks import HeadingSpan, fenced_blocks, in_ranges, scan_lines
+from skillbook.markdown_blocks import fence_ranges as fence_ranges
 from skillbook.model import CodeBlock
 
 _BACKTICKS = re.compile(r"`+")
@@ -48,19 +49,9 @@ class Scan:
     links: tuple[RawLink, ...]
     code_blocks: tuple[CodeBlock, ...]
     fences: tuple[tuple[int, int], ...]  # (start, end) of each fenced block: whole lines
+    headings: tuple[HeadingSpan, ...] = ()  # outside fenced code, in order
 
 
-def _fence_lang(info: str) -> str:
-    info = info.strip()
-    if info.startswith("{"):
-        match = re.search(r"\.([\w+-]+)", info)
-        return match.group(1).lower() if match else ""
-    return info.split(None, 1)[0].lower().lstrip(".") if info else ""
-
-
-# Line patterns start with "\n" (the text is searched with one prepended), which lets the
-# regex engine jump between newlines instead of trying `^` at every character.
-_FENCE_LINE = re.compile(r"\n[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -84,7 +75,7 @@ def _code_span_ranges(
     runs = [
         (m.start(), m.end())
         for m in _BACKTICKS.finditer(text, start, end)
-        if not (skip and _in_ranges(m.start(), skip))
+        if not (skip and in_ranges(m.start(), skip))
     ]
     if len(runs) < 2:
         return []
@@ -153,45 +144,6 @@ def _blank_code_spans(text: str) -> str:
     return _blank(text, _code_span_ranges(text))
 
 
-def _fence_ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str, str]]]:
-    """(start, end) of every fenced block, fences included, and (content offset, lang, content)."""
-    if "```" not in text and "~~~" not in text:
-        return [], []
-    ranges: list[tuple[int, int]] = []
-    blocks: list[tuple[int, str, str]] = []
-    fence: str | None = None
-    lang = ""
-    block_start = content_start = 0
-    for match in _FENCE_LINE.finditer("\n" + text):  # offsets: start = line start in text
-        line_start, line_end = match.start(), match.end() - 1
-        marker, info = match.group("fence"), match.group("info")
-        if fence is None:
-            if marker[0] == "`" and "`" in info:
-                continue  # an inline code span such as ```x``` on one line, not a fence
-            fence, lang = marker, _fence_lang(info)
-            block_start, content_start = line_start, min(line_end + 1, len(text))
-        elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
-            blocks.append(
-                (content_start, lang, text[content_start : max(line_start - 1, content_start)])
-            )
-            ranges.append((block_start, line_end))
-            fence = None
-    if fence is not None:  # an unclosed fence runs to the end, as in Python-Markdown
-        blocks.append((content_start, lang, text[content_start:]))
-        ranges.append((block_start, len(text)))
-    return ranges, blocks
-
-
-def fence_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every fenced code block, fences included; each covers whole lines."""
-    return _fence_ranges(text)[0]
-
-
-def _in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
-    index = bisect.bisect_right(ranges, (offset, sys.maxsize)) - 1
-    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
-
-
 def lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
     """The line of each offset; counting resumes from the previous offset when they ascend."""
     lines: list[int] = []
@@ -206,19 +158,20 @@ def lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
 
 
 def scan(body: str, first_line: int) -> Scan:
-    """Find links and fenced code blocks in `body`, whose first line is `first_line`."""
-    ranges, fenced = _fence_ranges(body)
+    """Find links, fenced code blocks and headings in `body`, whose first line is
+    `first_line`."""
+    ranges, fenced, headings = scan_lines(body)
     lines = lines_of(body, (offset for offset, _, _ in fenced), first_line)
     blocks = tuple(
         CodeBlock(lang, line, content.replace("\r\n", "\n"))
         for line, (_, lang, content) in zip(lines, fenced, strict=True)
     )
-    return Scan(_links(body, ranges, first_line), blocks, tuple(ranges))
+    return Scan(_links(body, ranges, first_line), blocks, tuple(ranges), tuple(headings))
 
 
 def mask_code(body: str) -> str:
     """`body` with fenced code and code spans blanked out, every offset unchanged."""
-    return _blank_code_spans(_blank(body, _fence_ranges(body)[0]))
+    return _blank_code_spans(_blank(body, fenced_blocks(body)[0]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +273,7 @@ def _outside_code_spans(
             start = paragraphs.start_of(item[0])
             paragraph_end = paragraphs.end_of(item[0])
             spans = _code_span_ranges(text, ranges, start, paragraph_end)
-        if not (spans and _in_ranges(item[0], spans)):
+        if not (spans and in_ranges(item[0], spans)):
             kept.append(item)
     return kept
 
@@ -332,13 +285,13 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
     found = [
         (offset, url.strip("<>"), image)
         for offset, url, image, _, _ in _inline_links(text)
-        if not _in_ranges(offset, ranges)
+        if not in_ranges(offset, ranges)
     ]
     if "]:" in text:
         found.extend(
             (m.start("url"), m.group("url").strip("<>"), False)
             for m in _REF_DEF.finditer(text)
-            if not _in_ranges(m.start(), ranges)
+            if not in_ranges(m.start(), ranges)
         )
     found.sort(key=lambda item: item[0])
     if "`" in text:
