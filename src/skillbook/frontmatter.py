@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from skillbook import plain_yaml
+
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -48,6 +50,8 @@ _RESOLVED_FIRSTS: frozenset[str] | None = (
     if None in _Loader.yaml_implicit_resolvers or _Loader.yaml_path_resolvers
     else frozenset(str(first) for first in _Loader.yaml_implicit_resolvers)
 )
+if _RESOLVED_FIRSTS is not None:  # plain frontmatter is read with the same resolvers
+    plain_yaml.Resolvers.by_first = dict(_Loader.yaml_implicit_resolvers)
 
 
 MAX_DEPTH = 32
@@ -190,7 +194,17 @@ def line_counter(yaml_text: str) -> Callable[[int], int]:
 
 
 def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
-    """Parse YAML whose first line is file line `first_line`, recording each key's line."""
+    """Parse YAML whose first line is file line `first_line`, recording each key's line.
+
+    Plain frontmatter is read without libyaml (`plain_yaml`), with the same result."""
+    plain = plain_yaml.read(yaml_text, first_line)
+    if plain is not None:
+        return Parsed(plain[0], plain[1])
+    return parse_composed(yaml_text, first_line)
+
+
+def parse_composed(yaml_text: str, first_line: int) -> Parsed:
+    """`parse_yaml` by composing the text with libyaml, whatever it holds."""
     lines = line_counter(yaml_text)
     refused = hazard(yaml_text)
     if refused is not None:

@@ -1,0 +1,190 @@
+"""Plain frontmatter read without libyaml gives what libyaml gives, or is left to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from skillbook import plain_yaml
+from skillbook.frontmatter import parse_composed, parse_yaml, split
+
+ROOT = Path(__file__).resolve().parents[1]
+
+KEYS = [
+    "name",
+    "description",
+    "tags",
+    "metadata",
+    "a-b",
+    "_x",
+    "key1",
+    "on",
+    "yes",
+    "No",
+    "null",
+    "True",
+    "y",
+    "n",
+    "x" * 200,
+]
+VALUES = [
+    "plain words",
+    "Use when: x",
+    "C# code",
+    "a #comment",
+    "a:b",
+    "ends:",
+    "yes",
+    "no",
+    "Off",
+    "null",
+    "NULL",
+    "~",
+    "123",
+    "1.5",
+    ".inf",
+    "-dash",
+    "* star",
+    "&anchor",
+    "*alias",
+    "!tag",
+    "%x",
+    "@x",
+    "`tick`",
+    "é unicode",
+    "trailing  ",
+    "'single'",
+    "'it''s'",
+    '"double"',
+    '"with \\\\ escape"',
+    '"a" b',
+    "'a' # c",
+    "[a, b]",
+    "[yes]",
+    "[]",
+    "[ a , b ]",
+    "[a b]",
+    "[a,]",
+    '["q"]',
+    "{a: b}",
+    "Bash(git:*)",
+    "a\tb",
+    "a\u2028b",
+    "a\x85b",
+    "x\ufeffy",
+    "| block",
+    "> folded",
+    "it's",
+    'say "hi"',
+    "[a, [b]]",
+    "=",
+    "<<",
+    "",
+    "Tab\there",
+    "a  b",
+    "Ünïcode wörds",
+    "x" * 1100,
+]
+
+
+def _line(key: str, sep: str, value: str, indent: str) -> str:
+    return f"{indent}{key}{sep}{value}"
+
+
+lines = st.builds(
+    _line,
+    st.sampled_from(KEYS),
+    st.sampled_from([": ", ":", ":  ", " : ", ":\t"]),
+    st.sampled_from(VALUES),
+    st.sampled_from(["", "", "", "  ", "  ", "   ", " ", "\t", "- "]),
+)
+texts = st.lists(
+    st.one_of(lines, st.sampled_from(["", "# comment", "- item", "  - item", "---", "..."])),
+    min_size=0,
+    max_size=8,
+).map("\n".join)
+
+
+def _typed(value: Any) -> Any:
+    """`value` with the type of every part, so `True` and `"True"` or 1 and True differ."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _same_as_libyaml(text: str) -> bool:
+    """Whether `text` was read here (else None), asserting it reads as libyaml reads it."""
+    plain = plain_yaml.read(text, 2)
+    if plain is None:
+        return False
+    composed = parse_composed(text, 2)
+    assert composed.error is None, composed.error
+    assert composed.duplicates == ()
+    assert _typed(composed.data) == _typed(plain[0])
+    assert composed.key_lines == plain[1]
+    return True
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=texts)
+@example(text='name: x\ndescription: Use when a b.\nmetadata:\n  tags: "a, b"')
+@example(text="a:\nb: c")
+@example(text="a:\n  b: c\n  d: [e, f]\ng: h")
+@example(text="a:\n  b: c\n   d: e")
+def test_plain_frontmatter_reads_as_libyaml_reads_it(text: str) -> None:
+    _same_as_libyaml(text)
+    assert parse_yaml(text, 2) == parse_composed(text, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: retry\ndescription: Retry failed calls. Use when a call fails.",
+        "title: Backoff\nsummary: Wait, then retry.\ntags: [otp, retry]",
+        "name: x\nmetadata:\n  tags: \"a, b\"\n  version: '2'",
+        "name: x\nlicense:\ncompatibility: Needs Elixir 1.17 or later",
+    ],
+)
+def test_the_usual_frontmatter_is_read_without_libyaml(text: str) -> None:
+    assert _same_as_libyaml(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on: push",  # a key PyYAML reads as True
+        "name: yes",  # a value it reads as True
+        "version: 1.0",  # a number
+        "description: Use when: x",  # a mapping inside a plain scalar: an error
+        "name: x # a comment",
+        "name: x\n\ntitle: y",  # a blank line
+        "name: x\nname: y",  # a duplicate
+        "tags:\n  - a",  # a block list
+        "name: 'it''s'",  # an escape
+        "a:\n  b:\n    c: d",  # two levels in
+        "name:\tx",
+    ],
+)
+def test_anything_else_is_left_to_libyaml(text: str) -> None:
+    assert plain_yaml.read(text, 2) is None
+    assert parse_yaml(text, 2) == parse_composed(text, 2)
+
+
+def test_every_frontmatter_of_this_repository_reads_as_libyaml_reads_it() -> None:
+    read_plainly = 0
+    files = [
+        *ROOT.glob("skills/*/SKILL.md"),
+        *ROOT.glob("patterns/*.md"),
+        *ROOT.glob("sessions/*.md"),
+    ]
+    for path in files:
+        parts = split(path.read_text(encoding="utf-8"))
+        if parts.yaml_text is not None:
+            read_plainly += _same_as_libyaml(parts.yaml_text)
+    assert files and read_plainly >= len(files) // 2  # most of it is plain
