@@ -62,9 +62,7 @@ def find_targets(
     listing = _Listing(root)
     root_real = os.path.realpath(root)
     known = loaded | set(assets)
-    by_name: dict[str, list[str]] = {}
-    for entry in sorted(known):
-        by_name.setdefault(posixpath.basename(entry), []).append(entry)
+    by_name: dict[str, list[str]] = {}  # file name -> known paths: made when a link misses
     wanted: dict[str, bool] = {}
     for doc in docs:
         for link in doc.links:
@@ -77,6 +75,9 @@ def find_targets(
         else:
             exists, suggestion = listing.lookup(path)
             if not exists and suggestion is None:
+                if not by_name:
+                    for entry in sorted(known):
+                        by_name.setdefault(posixpath.basename(entry), []).append(entry)
                 suggestion = _same_name(path, by_name)
         outside = (
             exists and path not in known and not within(root_real, os.path.realpath(root / path))
