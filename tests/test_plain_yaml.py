@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 from skillbook import plain_yaml
 from skillbook.frontmatter import parse_composed, parse_yaml, split
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import REPO
 
 KEYS = [
     "name",
@@ -179,9 +178,9 @@ def test_anything_else_is_left_to_libyaml(text: str) -> None:
 def test_every_frontmatter_of_this_repository_reads_as_libyaml_reads_it() -> None:
     read_plainly = 0
     files = [
-        *ROOT.glob("skills/*/SKILL.md"),
-        *ROOT.glob("patterns/*.md"),
-        *ROOT.glob("sessions/*.md"),
+        *REPO.glob("skills/*/SKILL.md"),
+        *REPO.glob("patterns/*.md"),
+        *REPO.glob("sessions/*.md"),
     ]
     for path in files:
         parts = split(path.read_text(encoding="utf-8"))
