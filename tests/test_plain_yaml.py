@@ -87,6 +87,14 @@ VALUES = [
     "a  b",
     "Ünïcode wörds",
     "x" * 1100,
+    "a [b] {c}, d",
+    "a - b ? c | d > e & f * g ! h % i @ j ` k",
+    "a\\b",
+    "x é",
+    "a :",
+    "a\xa0b",
+    "a'b\"c",
+    "x:y: z",
 ]
 
 
