@@ -201,45 +201,36 @@ def test_small_sets_stay_in_one_process(
     assert kb.files_read < parallel.MIN_ITEMS and len(seen) == kb.files_read
 
 
-@pytest.mark.parametrize(
-    ("items", "count", "weight", "sizes"),
-    [
-        (10, 3, 1.0, [3, 4, 3]),
-        (2, 5, 1.0, [1, 1]),
-        (0, 2, 1.0, []),
-        (7, 1, 1.0, [7]),
-        (100, 2, 1.15, [53, 47]),
-        (10, 4, 3.0, [5, 2, 2, 1]),
-        (3, 3, 9.0, [1, 1, 1]),
-    ],
-)
-def test_shares_cover_everything_in_order(
-    items: int, count: int, weight: float, sizes: list[int]
-) -> None:
-    found = parallel.shares(list(range(items)), count, weight)
-    assert [len(s) for s in found if s] == sizes
-    assert [x for share in found for x in share] == list(range(items))
+@pytest.mark.parametrize(("count", "jobs"), [(10, 2), (23, 3), (1000, 2), (10000, 2), (7, 8)])
+def test_batches_cover_every_position_once_in_order(count: int, jobs: int) -> None:
+    found = parallel.batches(count, jobs)
+    assert [p for batch in found for p in batch] == list(range(count))
+    assert len(found) >= min(count, jobs)  # a first batch for every process
+    assert len(found) <= jobs * parallel.BATCHES_PER_PROCESS + 1
 
 
-@pytest.mark.parametrize(
-    ("count", "jobs", "weight"),
-    [(10, 2, 1.0), (10, 3, 1.0), (7, 2, 1.5), (100, 2, 0.8), (1000, 4, 1.2), (3, 5, 1.0)],
-)
-def test_dealt_shares_hold_every_position_once_and_the_same_mix(
-    count: int, jobs: int, weight: float
+@pytest.mark.usefixtures("few_items")
+def test_a_slow_process_takes_fewer_batches(
+    make_kb: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A sequence of runs (skills, then patterns) is dealt so each share holds of each run
-    about its part: the share that holds the first items does not hold all the skills."""
-    dealt = parallel.deal(count, jobs, weight)
-    assert sorted(p for share in dealt for p in share) == list(range(count))
-    assert all(share == sorted(share) for share in dealt)
-    assert sorted(len(s) for s in dealt) == sorted(
-        len(s) for s in parallel.shares(range(count), jobs, weight)
-    )
-    half = count // 2  # the first run
-    for share in dealt:
-        part = len(share) / count
-        assert abs(sum(p < half for p in share) - part * half) <= 2
+    """The batches are taken from a queue: while the parent is slowed down, the child
+    reads most of the files, and the result is still the one-process result."""
+    import time
+
+    root = make_kb(_messy(20))
+    sequential = analyse(root, check_elixir=False)
+    parent = os.getpid()
+    read_here: list[str] = []
+
+    def slow_parent(path: str) -> None:
+        if os.getpid() == parent:
+            read_here.append(path)
+            time.sleep(0.02)
+
+    _before_each_read(monkeypatch, slow_parent)
+    shared = _analyse(root, 2)
+    _same(shared, sequential)
+    assert 0 < len(read_here) < shared.kb.files_read / 2
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two", ""])

@@ -1,14 +1,15 @@
 """A large knowledge base read on several cores: what `skillbook check` does, never the plugin.
 
 Reading and parsing files is most of a check run, and each file is independent. The files
-are dealt into shares (each with the same mix of skills and patterns); the parent takes the
-first share itself and forks one child per other share; a child writes its results
-as one pickle of plain tuples (pickling dataclasses costs more than the parallel work saves)
-into an anonymous in-memory file and exits, and the parent unpickles it straight from a
-memory map. Forking is only done where it is safe and cheap: on Linux, with no other thread
-running (a fork copies locks other threads may hold), and with at least MIN_SHARE items a
-process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), its
-share is done again in the parent, so the result never depends on the workers.
+are cut into small batches; the parent forks one child per other core, and every process
+takes batches from a shared queue until it is empty, so they finish together however fast
+each runs. A child writes each batch's results as one pickle of plain tuples (pickling
+dataclasses costs more than the parallel work saves) into an anonymous in-memory file and
+notes where on a pipe; the parent unpacks them between its own batches. Forking is only
+done where it is safe and cheap: on Linux, with no other thread running (a fork copies
+locks other threads may hold), and with at least MIN_SHARE items a process. Whatever goes
+wrong with a child (it fails, dies or sends nothing readable), the batches it did not
+deliver are done again in the parent, so the result never depends on the workers.
 
 Only the CLI imports this module: the MkDocs plugin runs in MkDocs' own process and never
 forks (see DESIGN.md, "Architecture").
@@ -17,10 +18,10 @@ forks (see DESIGN.md, "Architecture").
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -37,10 +38,8 @@ R = TypeVar("R")
 
 MIN_ITEMS = 1000  # below this, a fork costs more than it saves
 MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
-# The parent's share against a child's. Each share holds the same mix of files (`deal`); a
-# child packs its results and the parent unpacks them after its own share, each a few per
-# cent of reading a file, so the shares are equal.
-PARENT_WEIGHT = 1.0
+BATCHES_PER_PROCESS = 25  # small enough batches that the processes finish together
+_NOTE = struct.Struct("<IIQQ")  # a child's note: child, batch, offset, length of its results
 
 
 def cores() -> int:
@@ -60,37 +59,10 @@ def can_fork() -> bool:
     )
 
 
-def shares(items: Sequence[T], count: int, first_weight: float = 1.0) -> list[Sequence[T]]:
-    """`items` cut into `count` contiguous shares (none empty), the first `first_weight`
-    times the size of the others."""
-    count = max(1, min(count, len(items)))
-    total = len(items)
-    first = min(
-        total - (count - 1), max(1, round(total * first_weight / (first_weight + count - 1)))
-    )
-    size, extra = divmod(total - first, count - 1) if count > 1 else (0, 0)
-    out: list[Sequence[T]] = [items[:first]]
-    start = first
-    for index in range(count - 1):
-        end = start + size + (1 if index < extra else 0)
-        out.append(items[start:end])
-        start = end
-    return out
-
-
-def deal(count: int, jobs: int, first_weight: float = 1.0) -> list[list[int]]:
-    """The positions 0..count-1 dealt into the shares `shares` sizes, spread evenly over
-    the sequence: each position goes to the share furthest behind its size (ties to the
-    first), so every share holds the same mix of what the sequence holds in runs (the
-    skills, then the patterns, then the rest) and the shares take alike per item."""
-    if first_weight == 1.0:  # equal shares: every jobs-th position
-        return [list(range(k, count, jobs)) for k in range(max(1, min(jobs, count)))]
-    sizes = [len(share) for share in shares(range(count), jobs, first_weight)]
-    dealt: list[list[int]] = [[] for _ in sizes]
-    for position in range(count):
-        behind = min(range(len(sizes)), key=lambda k: (len(dealt[k]) + 1) / sizes[k])
-        dealt[behind].append(position)
-    return dealt
+def batches(count: int, jobs: int) -> list[range]:
+    """Positions 0..count-1 cut into consecutive batches, about BATCHES_PER_PROCESS a process."""
+    size = max(1, -(-count // (jobs * BATCHES_PER_PROCESS)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def map_shares(
@@ -103,41 +75,76 @@ def map_shares(
 ) -> list[R]:
     """`work` over `items`, in order, using up to `jobs` processes.
 
-    `encode` turns a result into plain data and `decode` turns it back; they run in the
-    child and the parent respectively.
+    The items are cut into batches, which the processes take from a shared queue (a pipe
+    holding their numbers) until it is empty, so a process that runs slower takes fewer.
+    Each child starts with a batch of its own, then takes from the queue; after each batch
+    it appends the results to its file and notes where they are on a second pipe. Between
+    its own batches the parent unpacks what the children have noted, and at the end it does
+    again any batch a child took but did not deliver. `encode` turns a result into plain
+    data and `decode` turns it back; they run in the child and the parent respectively.
     """
     jobs = min(jobs, len(items) // MIN_SHARE)
     if jobs < 2 or len(items) < MIN_ITEMS or not can_fork():
         return work(items)
-    positions = deal(len(items), jobs, PARENT_WEIGHT)
-    first, *rest = [[items[i] for i in share] for share in positions]
-    children: list[tuple[int, int] | None] = []  # None: no child could be started
+    cut = batches(len(items), jobs)
+    done: dict[int, list[R]] = {}
+
+    def run(batch: int) -> list[R]:
+        return work(items[cut[batch].start : cut[batch].stop])
+
+    queue_in, queue_out = os.pipe()
+    notes_in, notes_out = os.pipe()
+    children: list[tuple[int, int]] = []  # pid, results file
     try:
-        for share in rest:
-            try:
-                children.append(_fork(work, share, encode))
-            except OSError:  # no process or file to spare: the parent does that share
-                children.append(None)
-        done = [work(first)]
-        for index, share in enumerate(rest):
-            child, children[index] = children[index], None
-            payload = None if child is None else _collect(*child)
-            done.append(work(share) if payload is None else [decode(p) for p in payload])
-        results: list[R] = [None] * len(items)  # type: ignore[list-item]  # all filled below
-        for share_positions, share_results in zip(positions, done, strict=True):
-            for position, result in zip(share_positions, share_results, strict=True):
-                results[position] = result
-        return results
+        # the first batch is the parent's, the next one each child's; the rest are queued
+        os.write(queue_out, b"".join(struct.pack("<I", b) for b in range(jobs, len(cut))))
+        os.close(queue_out)
+        queue_out = -1
+        for child in range(1, jobs):
+            with contextlib.suppress(OSError):  # no process to spare: the batches wait
+                children.append(_fork(run, child, queue_in, notes_out, len(children), encode))
+        os.close(notes_out)
+        notes_out = -1
+        os.set_blocking(notes_in, False)
+        batch: int | None = 0
+        while batch is not None:
+            done[batch] = run(batch)
+            _receive(notes_in, children, decode, done)
+            batch = _take(queue_in)
+        for pid, _ in children:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        _receive(notes_in, children, decode, done)  # every writer gone: all that was noted
+        for batch in range(len(cut)):  # what a child took and did not deliver
+            if batch not in done:
+                done[batch] = run(batch)
+        return [result for batch in range(len(cut)) for result in done[batch]]
     finally:
-        for child in children:  # only children not collected, when something raised
-            if child is not None:
-                _stop(*child)
+        for pid, fd in children:
+            _stop(pid, fd)
+        for fd in (queue_in, queue_out, notes_in, notes_out):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+def _take(queue: int) -> int | None:
+    """The number of the next batch in the queue, or None when it is empty (the writing end
+    is closed, so a read never waits; a 4-byte read from a pipe is never split)."""
+    data = os.read(queue, 4)
+    return struct.unpack("<I", data)[0] if len(data) == 4 else None
 
 
 def _fork(
-    work: Callable[[Sequence[T]], list[R]], share: Sequence[T], encode: Callable[[R], Any]
+    run: Callable[[int], list[R]],
+    first: int,
+    queue: int,
+    notes: int,
+    index: int,
+    encode: Callable[[R], Any],
 ) -> tuple[int, int]:
-    """Start a child doing `work(share)`; its pid, and the file it leaves its results in."""
+    """Start a child doing batch `first`, then the batches it takes from `queue`; its pid,
+    and the file it leaves its results in."""
     fd = os.memfd_create("skillbook-share", os.MFD_CLOEXEC)
     try:
         pid = os.fork()
@@ -147,31 +154,45 @@ def _fork(
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            data = pickle.dumps([encode(r) for r in work(share)], pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(fd, "wb", closefd=False) as out:
-                out.write(data)
+            offset = 0
+            batch: int | None = first
+            while batch is not None:
+                data = pickle.dumps([encode(r) for r in run(batch)], pickle.HIGHEST_PROTOCOL)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.write(notes, _NOTE.pack(index, batch, offset, len(data)))  # under PIPE_BUF
+                offset += len(data)
+                batch = _take(queue)
             code = 0
-        except BaseException:  # whatever it was, the parent redoes the share
+        except BaseException:  # whatever it was, the parent does the batch again
             pass
         finally:
             os._exit(code)
     return pid, fd
 
 
-def _collect(pid: int, fd: int) -> list[Any] | None:
-    """The child's results, or None when it failed."""
-    try:
-        _, status = os.waitpid(pid, 0)
-        size = os.fstat(fd).st_size
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or size == 0:
-            return None
-        with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as data:
-            payload = pickle.loads(data)
-    except Exception:  # a broken payload: the share is done again
-        return None
-    finally:
-        os.close(fd)
-    return payload if isinstance(payload, list) else None
+def _receive(
+    notes: int,
+    children: list[tuple[int, int]],
+    decode: Callable[[Any], R],
+    done: dict[int, list[R]],
+) -> None:
+    """Unpack the batches the children have noted so far (a note is written only once its
+    results are whole); one that cannot be read is left to be done again."""
+    while True:
+        try:
+            data = os.read(notes, _NOTE.size * 64)  # notes are whole: writes under PIPE_BUF
+        except BlockingIOError:
+            return
+        if not data:
+            return
+        for index, batch, offset, length in _NOTE.iter_unpack(data):
+            try:
+                payload = pickle.loads(os.pread(children[index][1], length, offset))
+                done[batch] = [decode(p) for p in payload]
+            except Exception:  # a broken record: the batch is done again
+                continue
 
 
 def _stop(pid: int, fd: int) -> None:
@@ -179,7 +200,7 @@ def _stop(pid: int, fd: int) -> None:
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.waitpid(pid, 0)
-    with contextlib.suppress(OSError):  # closed already if it was collected
+    with contextlib.suppress(OSError):
         os.close(fd)
 
 
