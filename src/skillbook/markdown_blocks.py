@@ -98,7 +98,7 @@ def _with_setext(
 ) -> list[HeadingSpan]:
     """`atx` and the setext headings the `underlines` make, in order. Underlines count only
     where `==` or `--` is outside fenced code (as before fences were kept)."""
-    if not (_outside(text, ranges, "==") or _outside(text, ranges, "--")):
+    if not (outside(text, ranges, "==") or outside(text, ranges, "--")):
         return atx
     found = list(atx)
     for offset, bar in underlines:
@@ -121,7 +121,7 @@ def _with_setext(
     return found
 
 
-def _outside(text: str, ranges: list[tuple[int, int]], needle: str) -> bool:
+def outside(text: str, ranges: list[tuple[int, int]], needle: str) -> bool:
     """Whether `needle` occurs in `text` outside the fenced ranges (no line spans a fence's
     edge, so an occurrence is wholly inside one or wholly outside)."""
     if needle not in text:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from skillbook.html_policy import unsafe_url
-from skillbook.markdown_blocks import HeadingSpan, fenced_blocks, in_ranges, scan_lines
+from skillbook.markdown_blocks import HeadingSpan, fenced_blocks, in_ranges, outside, scan_lines
 from skillbook.markdown_blocks import fence_ranges as fence_ranges
 from skillbook.model import CodeBlock
 
@@ -294,7 +294,7 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
             if not in_ranges(m.start(), ranges)
         )
     found.sort(key=lambda item: item[0])
-    if "`" in text:
+    if "`" in text and (not ranges or outside(text, ranges, "`")):  # a code span can be there
         found = _outside_code_spans(text, found, ranges)
     lines = lines_of(text, (offset for offset, _, _ in found), first_line)
     return tuple(
