@@ -111,9 +111,10 @@ def map_shares(
             done[batch] = run(batch)
             _receive(notes_in, children, decode, done)
             batch = _take(queue_in)
-        for pid, _ in children:
+        for index, (pid, fd) in enumerate(children):
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+            children[index] = (0, fd)  # reaped: its pid may be another process's now
         _receive(notes_in, children, decode, done)  # every writer gone: all that was noted
         for batch in range(len(cut)):  # what a child took and did not deliver
             if batch not in done:
@@ -121,7 +122,7 @@ def map_shares(
         return [result for batch in range(len(cut)) for result in done[batch]]
     finally:
         for pid, fd in children:
-            _stop(pid, fd)
+            _stop(pid, fd)  # stops a child still running (something raised), closes its file
         for fd in (queue_in, queue_out, notes_in, notes_out):
             if fd >= 0:
                 with contextlib.suppress(OSError):
@@ -196,10 +197,11 @@ def _receive(
 
 
 def _stop(pid: int, fd: int) -> None:
-    with contextlib.suppress(OSError):  # already gone
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        os.waitpid(pid, 0)
+    if pid:  # 0: reaped already
+        with contextlib.suppress(OSError):  # already gone
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
     with contextlib.suppress(OSError):
         os.close(fd)
 
