@@ -8,8 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from skillbook import plain_yaml
-from skillbook.frontmatter import parse_composed, parse_yaml, split
+from skillbook.frontmatter import parse_composed, parse_yaml, read_plain, split
 
 from .conftest import REPO
 
@@ -127,7 +126,7 @@ def _typed(value: Any) -> Any:
 
 def _same_as_libyaml(text: str) -> bool:
     """Whether `text` was read here (else None), asserting it reads as libyaml reads it."""
-    plain = plain_yaml.read(text, 2)
+    plain = read_plain(text, 2)
     if plain is None:
         return False
     composed = parse_composed(text, 2)
@@ -179,7 +178,7 @@ def test_the_usual_frontmatter_is_read_without_libyaml(text: str) -> None:
     ],
 )
 def test_anything_else_is_left_to_libyaml(text: str) -> None:
-    assert plain_yaml.read(text, 2) is None
+    assert read_plain(text, 2) is None
     assert parse_yaml(text, 2) == parse_composed(text, 2)
 
 

@@ -50,8 +50,11 @@ _RESOLVED_FIRSTS: frozenset[str] | None = (
     if None in _Loader.yaml_implicit_resolvers or _Loader.yaml_path_resolvers
     else frozenset(str(first) for first in _Loader.yaml_implicit_resolvers)
 )
-if _RESOLVED_FIRSTS is not None:  # plain frontmatter is read with the same resolvers
-    plain_yaml.Resolvers.by_first = dict(_Loader.yaml_implicit_resolvers)
+# the resolvers plain frontmatter is read with, the loader's own; None when one applies to
+# any first character: then all frontmatter is composed
+_PLAIN_RESOLVERS: plain_yaml.Resolvers | None = (
+    None if _RESOLVED_FIRSTS is None else dict(_Loader.yaml_implicit_resolvers)
+)
 
 
 MAX_DEPTH = 32
@@ -196,11 +199,18 @@ def line_counter(yaml_text: str) -> Callable[[int], int]:
 def parse_yaml(yaml_text: str, first_line: int) -> Parsed:
     """Parse YAML whose first line is file line `first_line`, recording each key's line.
 
-    Plain frontmatter is read without libyaml (`plain_yaml`), with the same result."""
-    plain = plain_yaml.read(yaml_text, first_line)
+    Plain frontmatter is read without libyaml (`read_plain`), with the same result."""
+    plain = read_plain(yaml_text, first_line)
     if plain is not None:
         return Parsed(plain[0], plain[1])
     return parse_composed(yaml_text, first_line)
+
+
+def read_plain(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """`plain_yaml.read` with this loader's resolvers: (data, key lines), or None."""
+    if _PLAIN_RESOLVERS is None:
+        return None
+    return plain_yaml.read(yaml_text, first_line, _PLAIN_RESOLVERS)
 
 
 def parse_composed(yaml_text: str, first_line: int) -> Parsed:

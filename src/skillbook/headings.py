@@ -42,8 +42,7 @@ def headings_in(body: str, first_line: int) -> tuple[Heading, ...]:
     found = heading_spans(body)
     numbers = lines_of(body, [offset for offset, _, _ in found], first_line)
     return tuple(
-        _heading(text, line, level) if "{" in text else Heading(text.strip(), line, level)
-        for line, (_, text, level) in zip(numbers, found, strict=True)
+        _heading(text, line, level) for line, (_, text, level) in zip(numbers, found, strict=True)
     )
 
 
@@ -53,32 +52,23 @@ def find_anchors(spans: Iterable[HeadingSpan]) -> frozenset[str]:
     The loader keeps only these ids, which is all a link check needs; the headings
     themselves, with their lines, come from `headings_in` when asked for.
     """
-    texts = [text for _, text, _ in spans]
-    if any("{" in text for text in texts):  # an attr list may give an id: the long way
-        return frozenset(
-            heading_anchors(
-                tuple(_heading(t, 0, 1) if "{" in t else Heading(t.strip(), 0, 1) for t in texts)
-            )
-        )
-    used: set[str] = set()  # as `heading_anchors` with no `{#id}`: every id ends up here
-    counters: dict[str, int] = {}
-    for text in texts:
-        anchor = _slug(text.strip())
-        if anchor and anchor not in used:
-            used.add(anchor)
-        else:
-            _unique(anchor, used, counters)
-    return frozenset(used)
+    return frozenset(_ids([_text_and_id(text) for _, text, _ in spans]))
 
 
-def _heading(text: str, line: int, level: int) -> Heading:
+def _text_and_id(text: str) -> tuple[str, str | None]:
+    """A heading's raw text less its attr list, stripped, and the `{#id}` the list gives."""
     custom_id = None
     attrs = _ATTR_LIST.search(text) if "{" in text else None
     if attrs:
         id_match = _ATTR_ID.search(attrs.group("attrs"))
         custom_id = id_match.group("id") if id_match else None
         text = text[: attrs.start()]
-    return Heading(text.strip(), line, level, custom_id)
+    return text.strip(), custom_id
+
+
+def _heading(text: str, line: int, level: int) -> Heading:
+    stripped, custom_id = _text_and_id(text)
+    return Heading(stripped, line, level, custom_id)
 
 
 def heading_text(markdown_text: str) -> str:
@@ -149,19 +139,23 @@ def anchors_of(headings: Iterable[Heading]) -> frozenset[str]:
 
 
 def heading_anchors(headings: Sequence[Heading]) -> tuple[str, ...]:
-    """The id `toc` gives each heading, in order.
+    """The id `toc` gives each heading, in order (see `_ids`)."""
+    return _ids([(h.text, h.custom_id) for h in headings])
+
+
+def _ids(headings: Sequence[tuple[str, str | None]]) -> tuple[str, ...]:
+    """The id `toc` gives each heading, (text, `{#id}` or None), in order.
 
     As in `toc`: every `{#id}` is taken first, then each other heading gets its slug, made
     unique by `toc`'s own numbering (`example`, `example_1`, `example_2`; a slug already
     ending in `_<n>` counts on from n).
     """
-    used = {h.custom_id for h in headings if h.custom_id is not None}
+    used = {custom_id for _, custom_id in headings if custom_id is not None}
     counters: dict[str, int] = {}
     found = []
-    for heading in headings:
-        anchor = heading.custom_id
+    for text, anchor in headings:
         if anchor is None:
-            anchor = _slug(heading.text)
+            anchor = _slug(text)
             if anchor and anchor not in used:  # what `toc`'s unique does with a new id
                 used.add(anchor)
             else:

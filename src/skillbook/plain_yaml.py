@@ -18,6 +18,7 @@ caller composes the text with libyaml. A property test compares both readings.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 # `key:` then spaces and a value, or nothing; the indent is checked by the caller
@@ -33,25 +34,20 @@ _NO = object()  # a value this module does not read
 MAX_KEY = 128  # libyaml refuses an implicit key of more than 1,024 characters
 
 
-class Resolvers:
-    """What tells a plain scalar's type: PyYAML's implicit resolvers by first character,
-    as the loader of `frontmatter` has them (it sets them, so both read alike). None: some
-    resolver applies to any first character, and nothing is read here."""
-
-    by_first: dict[str, list[tuple[str, re.Pattern[str]]]] | None = None
+# PyYAML's implicit resolvers by first character: (tag, pattern) pairs
+Resolvers = Mapping[str, Sequence[tuple[str, re.Pattern[str]]]]
 
 
-def _is_string(word: str) -> bool:
+def _is_string(word: str, resolvers: Resolvers) -> bool:
     """Whether PyYAML resolves the plain scalar `word` to a string."""
-    resolvers = Resolvers.by_first or {}
     return not any(regexp.match(word) for _, regexp in resolvers.get(word[0], ()))
 
 
-def _value(raw: str) -> object:
+def _value(raw: str, resolvers: Resolvers) -> object:
     """The value of a `key: value` line's value text (trailing spaces gone), or _NO."""
     first = raw[0]
     if first in _ASCII_LETTERS:
-        if ": " in raw or " #" in raw or raw.endswith(":") or not _is_string(raw):
+        if ": " in raw or " #" in raw or raw.endswith(":") or not _is_string(raw, resolvers):
             return _NO
         return raw
     if first == '"':
@@ -64,15 +60,16 @@ def _value(raw: str) -> object:
             return _NO
         items = words.group("items")
         found = [] if items is None else [w.strip() for w in items.split(",")]
-        return found if all(_is_string(w) for w in found) else _NO
+        return found if all(_is_string(w, resolvers) for w in found) else _NO
     return _NO
 
 
-def read(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
+def read(
+    yaml_text: str, first_line: int, resolvers: Resolvers
+) -> tuple[dict[str, Any], dict[str, int]] | None:
     """(data, key lines) of plain frontmatter whose first line is file line `first_line`,
-    keys one level in recorded as `parent.key`; None when the text is not plain."""
-    if Resolvers.by_first is None:
-        return None
+    keys one level in recorded as `parent.key`; None when the text is not plain. `resolvers`
+    are those of the loader the text would otherwise go to, none of them for any character."""
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     parent: dict[str, Any] | None = None  # the mapping the indented lines go into
@@ -97,10 +94,10 @@ def read(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int
             if parent is not None and not parent:  # `key:` with nothing under it: null
                 data[parent_key] = None
             parent, indent, target, full = None, 0, data, key
-        if key in target or not _is_string(key):
+        if key in target or not _is_string(key, resolvers):
             return None
         if raw:
-            value = _value(raw)
+            value = _value(raw, resolvers)
             if value is _NO:
                 return None
             target[key] = value
