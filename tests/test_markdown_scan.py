@@ -64,7 +64,7 @@ def test_code_is_not_scanned() -> None:
         "    ```\n    indented fence [in](g.md)\n    ```\n"
     )
     result = scan(body, 10)
-    assert [(link.target, link.line) for link in result.links] == [("a.md", 10), ("f.md", 23)]
+    assert [(target, line) for target, line, _ in result.links] == [("a.md", 10), ("f.md", 23)]
     assert headings_in(body, 10) == ()
     assert [(b.lang, b.line) for b in result.code_blocks] == [("elixir", 13), ("", 18), ("", 25)]
     assert result.code_blocks[1].text == "```\nstill code [x](c.md)\n```"
@@ -79,4 +79,4 @@ def test_links_images_references_and_titles() -> None:
         ("<y z.md>", "n [nested]", False),
         ("r.md#top", "", True),
     ]
-    assert [link.image for link in scan(body, 1).links] == [False, True, False, False]
+    assert [image for _, _, image in scan(body, 1).links] == [False, True, False, False]

@@ -41,7 +41,7 @@ class _Cached:
 
 def clear_caches() -> None:
     """Empty the module-level caches of link classification, link resolution and headings."""
-    _classify.cache_clear()
+    _target.cache_clear()
     markdown_scan.resolve_relative.cache_clear()
     headings.headings_in.cache_clear()
     headings.anchored_cache_clear()
@@ -222,35 +222,49 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
 
 def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
     """Classify a link and resolve a relative one against the document's folder."""
-    kind, path, anchor = _classify(doc_path.rpartition("/")[0], raw.target)
-    return Link(
-        raw.target, raw.line, kind, doc_path if kind == "anchor" else path, anchor, raw.image
-    )
+    kind, path, anchor = _classify(doc_path.rpartition("/")[0], raw[0])
+    return Link(raw[0], raw[1], kind, doc_path if kind == "anchor" else path, anchor, raw[2])
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _classify(folder: str, target: str) -> tuple[LinkKind, str | None, str | None]:
     """(kind, repo path, anchor) of a link written in a file in repo folder `folder`.
 
-    Cached: the same link text in the same folder (every pattern linking a skill from
-    `patterns/`) resolves the same way. An anchor-only link's path is its own file, filled
-    in by the caller.
+    An anchor-only link's path is its own file, filled in by the caller.
+    """
+    kind, path_part, anchor = _target(target)
+    if kind != "relative":
+        return kind, None, anchor
+    kind, resolved = resolve_path(folder, path_part)
+    return kind, resolved, anchor
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _target(target: str) -> tuple[LinkKind, str, str | None]:
+    """What a link's text says wherever it is written: (kind, its path part decoded, its
+    anchor), the kind "relative" for a path to resolve against the folder (`resolve_path`).
+
+    Cached: the same link text recurs in many files (every pattern linking a skill).
     """
     if unsafe_url(target):
-        return "unsafe", None, None
-    if _WINDOWS_PATH.match(target) or target.lower().startswith("file:"):
-        return "absolute", None, None
-    if _SCHEME.match(target) or target.startswith("//"):
-        return "external", None, None
+        return "unsafe", "", None
+    if ":" in target and (_WINDOWS_PATH.match(target) or target[:5].lower() == "file:"):
+        return "absolute", "", None
+    if (":" in target and _SCHEME.match(target)) or target.startswith("//"):
+        return "external", "", None
     path_part, _, anchor = target.partition("#")
     if "?" in path_part:
         path_part = path_part.split("?", 1)[0]
     if "%" in path_part:
         path_part = unquote(path_part)
     if not path_part:
-        return "anchor", None, anchor or None
-    kind, resolved = resolve_path(folder, path_part)
-    return kind, resolved, anchor or None
+        return "anchor", "", anchor or None
+    if _absolute(path_part):
+        return "absolute", "", anchor or None
+    return "relative", path_part, anchor or None
+
+
+def _absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or (":" in path[1:3] and bool(_WINDOWS_PATH.match(path)))
 
 
 def resolve_path(
@@ -259,9 +273,23 @@ def resolve_path(
     """Where a file path written in repo folder `folder` leads: ("relative", its repo path,
     normalised), or ("absolute", None) for `/x`, `\\x` and `C:\\x`, or ("outside", None)
     when `..` leads out of the repository. With `folder` "", the path is resolved against a
-    folder taken as the root (a skill's folder: "outside" is then out of the skill)."""
-    if path.startswith(("/", "\\")) or _WINDOWS_PATH.match(path):
+    folder taken as the root (a skill's folder: "outside" is then out of the skill).
+
+    `folder` is a normalised repo path (no `.`, `..` or empty part), as a document's is.
+    """
+    if _absolute(path):
         return "absolute", None
+    rest, base, up = path, folder, 0
+    while rest.startswith("../"):  # each leading `..` takes a part off the folder
+        rest = rest[3:]
+        up += 1
+    if up:
+        parts = folder.split("/") if folder else []
+        if up > len(parts):  # (normpath keeps a `..` that leads out)
+            return "outside", None
+        base = "/".join(parts[: len(parts) - up])
+    if rest and rest[0] not in "./" and rest[-1] != "/" and "//" not in rest and "/." not in rest:
+        return "relative", f"{base}/{rest}" if base else rest  # normal already
     resolved = posixpath.normpath(f"{folder}/{path}" if folder else path)
     if resolved == ".." or resolved.startswith("../"):
         return "outside", None

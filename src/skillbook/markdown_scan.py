@@ -33,13 +33,9 @@ _LINK_TAIL = re.compile(
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<url><[^>\n]*>|\S+)", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class RawLink:
-    """A link as found in the text, before it is resolved."""
-
-    target: str
-    line: int
-    image: bool
+RawLink = tuple[str, int, bool]
+"""A link as found in the text, before it is resolved: (target, line, whether an image).
+A plain tuple: a read makes one for every link of every file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,9 +293,7 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
     if "`" in text and (not ranges or outside(text, ranges, "`")):  # a code span can be there
         found = _outside_code_spans(text, found, ranges)
     lines = lines_of(text, (offset for offset, _, _ in found), first_line)
-    return tuple(
-        RawLink(url, line, image) for line, (_, url, image) in zip(lines, found, strict=True)
-    )
+    return tuple((url, line, image) for line, (_, url, image) in zip(lines, found, strict=True))
 
 
 _NOT_RELATIVE = (
