@@ -377,3 +377,12 @@ def test_resolving_a_path_is_normalising_it(folder: str, path: str) -> None:
         outside = joined == ".." or joined.startswith("../")
         expected = ("outside", None) if outside else ("relative", joined)
     assert resolve_path(folder, path) == expected
+
+
+@QUICK
+@given(st.text())
+@example("Élan vital: ça marche — 2.0 (beta)")
+@example("  tabs\tand\u00a0spaces -- and -_- ")
+@example("ﬁ ligature ⅷ ²")  # NFKD turns these into ASCII letters and digits
+def test_slugs_are_markdowns(text: str) -> None:
+    assert headings.slugify(text) == slugify(text, "-")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -63,6 +61,8 @@ class ElixirResult:
 
 def find_elixir() -> str | None:
     """The `elixir` executable on PATH, if any."""
+    import shutil  # the modules that run Elixir are imported when it runs: see `_parse`
+
     return shutil.which("elixir")
 
 
@@ -106,6 +106,8 @@ def _parse(
 ) -> list[tuple[int, int | None, str]] | str:
     """(block index, line, message) of each block that does not parse, or why Elixir could
     not run."""
+    import subprocess  # imported here: a check run without Elixir never needs it
+
     payload = bytearray()
     for index, (_, block) in enumerate(blocks):
         code = block.text.encode("utf-8")

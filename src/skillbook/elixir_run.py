@@ -12,11 +12,8 @@ the runtime is older.
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import cast
 
@@ -110,8 +107,9 @@ class RunResult:
         return found
 
 
-# The runner: reads the blocks as frames on stdin, writes its findings to the file it is given.
-_SCRIPT = resources.files("skillbook") / "scripts" / "run_examples.exs"
+# The runner (scripts/run_examples.exs in the package): reads the blocks as frames on stdin,
+# writes its findings to the file it is given.
+_SCRIPT = "run_examples.exs"
 
 
 def run_examples(
@@ -196,9 +194,13 @@ def _run(
             otp, version = needs.otp or "-", needs.elixir or "-"
             payload += f"B {len(where)} {line} {otp} {version} {len(code)}\n".encode() + code
             where.append((file.path, line))
+    import subprocess  # imported when blocks run: a check run without KB503 never needs them
+    import tempfile
+    from importlib import resources
+
     with (
         tempfile.TemporaryDirectory(prefix="skillbook-kb503-") as work,
-        resources.as_file(_SCRIPT) as script,
+        resources.as_file(resources.files("skillbook") / "scripts" / _SCRIPT) as script,
     ):
         results = Path(work) / ".results"
         try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import zipfile
 from collections import deque
 from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +44,8 @@ class Bundle:
         """The bundle as a zip whose entries sit under `<name>/` (what Claude.ai's upload
         takes), or with `folder=False` at the archive's root (what the discovery index's
         archives hold)."""
+        import zipfile  # imported when a zip is made: a check run makes none
+
         buffer = io.BytesIO()
         prefix = f"{self.name}/" if folder else ""
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -9,10 +9,8 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-
-from markdown.extensions.toc import slugify
-from markdown.extensions.toc import unique as toc_unique
 
 from skillbook.markdown_blocks import HeadingSpan, heading_spans
 from skillbook.markdown_scan import lines_of
@@ -34,6 +32,20 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INLINE_MARKUP = re.compile(r"[`\[*_<&\\]")  # what `heading_text` may take out or decode
 _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _CODE_SLOT = re.compile(r"\x00(\d+)\x00")
+_NOT_IN_SLUG = re.compile(r"[^\w\s-]")
+_SLUG_GAP = re.compile(r"[-\s]+")
+
+
+def slugify(text: str) -> str:
+    """The id Python-Markdown's `toc` makes of a heading's plain text with its default
+    `slugify` and separator `-`: accents taken off and other non-ASCII letters dropped,
+    punctuation but `-` dropped, lower case, each run of spaces and `-` one `-`.
+
+    Written here, not imported: importing Markdown costs a check run more than its
+    slugs do. A property test holds it to Markdown's own.
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_GAP.sub("-", _NOT_IN_SLUG.sub("", plain).strip().lower())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,7 +186,7 @@ def _anchored(headings: tuple[Heading, ...]) -> tuple[tuple[Heading, str], ...]:
 def _slug(markdown_text: str) -> str:
     """The slug `toc` makes of a heading's text; cached, as most headings recur in many files
     (every pattern has a "Solution")."""
-    return slugify(heading_text(markdown_text), "-")
+    return slugify(heading_text(markdown_text))
 
 
 def anchored_cache_clear() -> None:
@@ -184,6 +196,8 @@ def anchored_cache_clear() -> None:
 
 
 def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:
+    from markdown.extensions.toc import unique as toc_unique  # for a repeated heading only
+
     try:
         return str(toc_unique(slug, used, counters))  # adds the unique id to `used`
     except TypeError:  # older Markdown: no counters (and slow on many repeated headings)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +148,8 @@ def build_log(analysis: Analysis) -> list[tuple[int, str]]:
     """(logging level, message) of what a build logs of its analysis: each diagnostic at
     DEBUG (`mkdocs build -v`), then one summary line, an ERROR or a WARNING when there is any
     problem (so that `--strict` fails on it), else INFO."""
+    import logging  # for its levels; the CLI never logs
+
     report = analysis.report
     found = [(logging.DEBUG, str(d)) for d in report.diagnostics]
     level = logging.ERROR if report.errors else logging.WARNING if report.warnings else logging.INFO
