@@ -185,3 +185,42 @@ def test_the_catalogue_card_shows_overlaps_and_scripts(tmp_path: Path) -> None:
     assert "skillbook-overlaps" not in cards["cache"]
     assert ">2 scripts</span>" in cards["cache"]
     assert "script" not in cards["retry"].split("skillbook-overlaps")[0]
+
+
+_WHEN_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "Use",
+            "use",
+            "USE",
+            "when",
+            "WHEN",
+            "Whenever",
+            "if",
+            "it",
+            "this skill",
+            "for",
+            " ",
+            "-",
+            "_",
+            "x",
+            "ſ",
+            "K",
+            "İ",
+            "é",
+            "\n",
+            "trigger",
+            "Triggered",
+            "invokes",
+            "ok.",
+        ]
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_WHEN_TEXT, st.text(max_size=60)))
+def test_saying_when_is_the_case_blind_search(text: str) -> None:
+    """The ASCII shortcut finds a 'when' exactly where the case-blind search does."""
+    assert selection.says_when(text) == bool(selection._WHEN.search(text))

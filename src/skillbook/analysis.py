@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from skillbook.baseline import Baseline
 from skillbook.changes import Changes
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
-from skillbook.elixir_run import RunResult
 from skillbook.model import KnowledgeBase
 from skillbook.relations import Relations
 from skillbook.status import Status
+
+if TYPE_CHECKING:  # imported by the pipeline only when blocks run
+    from skillbook.elixir_run import RunResult
 
 
 @dataclass(frozen=True, slots=True)

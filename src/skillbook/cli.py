@@ -18,7 +18,7 @@ from skillbook.cli_export import (
     profile_of,
 )
 from skillbook.diagnostics import FORMATTERS, Report
-from skillbook.elixir_run import DEFAULT_TIMEOUT
+from skillbook.elixir import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.layout import nothing_found, read_layout, read_plugin_options
 from skillbook.parallel import cores, reader

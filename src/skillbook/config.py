@@ -14,7 +14,7 @@ from mkdocs.plugins import get_plugin_logger
 from skillbook.baseline import Baseline, read_baseline
 from skillbook.changes import read_index
 from skillbook.check_config import CheckSettings, settings_from_options
-from skillbook.elixir_run import DEFAULT_TIMEOUT
+from skillbook.elixir import DEFAULT_TIMEOUT
 from skillbook.errors import SkillbookError
 from skillbook.model import Layout
 from skillbook.pipeline import Previous

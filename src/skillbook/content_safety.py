@@ -195,7 +195,7 @@ def secret_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]
     a word (`task-…` holds no `sk-` key)."""
     found: list[tuple[int, str, str]] = []
     for needs, start, keys in SECRETS:
-        if not any(char in text for char in needs):
+        if needs not in text if len(needs) == 1 else not any(char in text for char in needs):
             continue
         if (start not in text) if isinstance(start, str) else (start.search(text) is None):
             continue

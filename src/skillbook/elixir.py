@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.model import CodeBlock, Document
 
+DEFAULT_TIMEOUT = 10  # KB503: seconds for each block, and for each test (`elixir_run`)
+
 LANGUAGES = frozenset({"elixir"})
 TIMEOUT_SECONDS = 300
 

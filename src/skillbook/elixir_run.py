@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import cast
 
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.elixir import LANGUAGES, ElixirMemo, find_elixir
+from skillbook.elixir import DEFAULT_TIMEOUT, LANGUAGES, ElixirMemo, find_elixir
 from skillbook.model import Document
-
-DEFAULT_TIMEOUT = 10  # seconds for each block, and for each test
 
 _NEEDS = re.compile(r"#\s*needs:(?P<items>.*)")
 _EXCERPT = re.compile(r"#\s*excerpt\b")

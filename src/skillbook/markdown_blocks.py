@@ -60,19 +60,16 @@ def scan_lines(
     lang = ""
     block_start = content_start = 0
     for match in _LINE.finditer("\n" + text):  # offsets: start = line start in text
-        marker = match.group("fence")
+        marker, info, hashes, heading, bar = match.groups()
         if marker is None:
             if fence is not None:  # a line in an open fence
                 continue
-            hashes = match.group("hashes")
             if hashes is not None:  # closing hashes are not text
-                heading = match.group("text").rstrip(" \t\r").rstrip("#")
-                atx.append((match.start(), heading, len(hashes)))
+                atx.append((match.start(), heading.rstrip(" \t\r").rstrip("#"), len(hashes)))
             else:
-                underlines.append((match.start(), match.group("bar")[0]))
+                underlines.append((match.start(), bar[0]))
             continue
         line_start, line_end = match.start(), match.end() - 1
-        info = match.group("info")
         if fence is None:
             if marker[0] == "`" and "`" in info:
                 continue  # an inline code span such as ```x``` on one line, not a fence

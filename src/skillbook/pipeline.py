@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillbook import elixir, elixir_run
+from skillbook import elixir
 from skillbook.analysis import Analysis
 from skillbook.baseline import Baseline, line_texts
 from skillbook.changes import Changes, compare
@@ -54,7 +54,7 @@ def analyse(
     cache: DocumentCache | None = None,
     check_elixir: bool = True,
     compile_elixir: bool = False,
-    compile_timeout: int = elixir_run.DEFAULT_TIMEOUT,
+    compile_timeout: int = elixir.DEFAULT_TIMEOUT,
     read: ReadFiles | None = None,
     memo: elixir.ElixirMemo | None = None,
     checks: CheckSettings | None = None,
@@ -84,7 +84,9 @@ def analyse(
         else:
             result = elixir.ElixirResult((), 0, "turned off")
         examples = None
-        if compile_elixir:
+        if compile_elixir:  # (its module is imported only to run the blocks)
+            from skillbook import elixir_run
+
             examples = elixir_run.run_examples(kb.documents(), timeout=compile_timeout, memo=memo)
         rel = relations(kb)
         settings = checks or CheckSettings()

@@ -49,6 +49,18 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 
+_WHEN_LOWER = re.compile(_WHEN.pattern)  # the same words, for ASCII text in lower case
+
+
+def says_when(text: str) -> bool:
+    """Whether `text` says when to use a skill (`_WHEN`, in any case). ASCII text is
+    lowered and searched case-sensitively, twice as fast and the same: only characters
+    outside ASCII (`K` the Kelvin sign, `ſ`) fold into the letters the words are made of."""
+    if text.isascii():
+        return _WHEN_LOWER.search(text.lower()) is not None
+    return _WHEN.search(text) is not None
+
+
 LISTING_BUDGET = 8000
 """Claude Code's skill listing budget in characters: 1 % of the context window (200,000
 tokens unless the model says otherwise) at 4 characters a token (Claude Code 2.1.332)."""
@@ -168,7 +180,7 @@ def overlap_diagnostic(overlap: Overlap) -> Diagnostic:
 
 def check_when(skill: Skill, profile: str) -> Iterator[Diagnostic]:
     """KB902: a description that never says when to use the skill."""
-    if _WHEN.search(skill.description):
+    if says_when(skill.description):
         return
     when = (skill.doc.frontmatter or {}).get("when_to_use")
     if profile == "claude-code" and isinstance(when, str) and when.strip():
