@@ -54,6 +54,9 @@ class _Listing:
         return "/".join(([folder] if folder else []) + [close[0], *rest])
 
 
+_LOADED = Target(True, False, None, None, False)  # a file the load read: its own headings
+
+
 def find_targets(
     root: Path, docs: list[Document], loaded: set[str], assets: list[str], max_size: int
 ) -> Mapping[str, Target]:
@@ -70,6 +73,9 @@ def find_targets(
                 wanted[link.path] = wanted.get(link.path, False) or link.anchor is not None
     targets: dict[str, Target] = {}
     for path, needs_anchors in sorted(wanted.items()):
+        if path in loaded:  # a document of the load: all there is to know of it (shared)
+            targets[path] = _LOADED
+            continue
         if path in known:
             exists, suggestion = True, None
         else:
