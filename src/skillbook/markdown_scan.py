@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import posixpath
 import re
 from collections.abc import Iterable
@@ -49,6 +50,7 @@ class Scan:
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_first = operator.itemgetter(0)
 
 
 def _spaces(segment: str) -> str:
@@ -144,12 +146,13 @@ def lines_of(text: str, offsets: Iterable[int], first_line: int) -> list[int]:
     """The line of each offset; counting resumes from the previous offset when they ascend."""
     lines: list[int] = []
     line, counted = first_line, 0
+    count, append = text.count, lines.append
     for offset in offsets:
         if offset < counted:
             line, counted = first_line, 0
-        line += text.count("\n", counted, offset)
+        line += count("\n", counted, offset)
         counted = offset
-        lines.append(line)
+        append(line)
     return lines
 
 
@@ -220,26 +223,31 @@ def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
         return []
     found = []
     stack: list[int] = []
-    paragraphs = _Paragraphs(text)
+    count, rfind, tail = text.count, text.rfind, _LINK_TAIL.match
+    paragraph = searched = 0  # the paragraph of the last `](`; breaks before `searched` known
     scanned = 0  # brackets before this offset are on the stack already
     for close in _LINK_MIDDLE.finditer(text):
-        if close.start() < scanned:
+        at = close.start()
+        if at < scanned:
             continue
-        start = paragraphs.start_of(close.start())
-        if start > scanned:
+        blank = rfind("\n\n", searched, at)  # (what `_Paragraphs.start_of` does)
+        if blank >= 0:
+            paragraph = blank + 1
+        searched = max(searched, at - 1)
+        if paragraph > scanned:
             stack.clear()
-        low = max(start, scanned)
-        if not stack and text.count("]", low, close.start()) == 0:
+        low = max(paragraph, scanned)
+        if not stack and count("]", low, at) == 0:
             # the usual case, [text](url) with no other bracket before it: no stack needed
-            opening = text.rfind("[", low, close.start())
-            if opening < 0 or text.count("[", low, opening) == 0:
-                scanned = close.start() + 1
-                url = _LINK_TAIL.match(text, close.end()) if opening >= 0 else None
+            opening = rfind("[", low, at)
+            if opening < 0 or count("[", low, opening) == 0:
+                scanned = at + 1
+                url = tail(text, close.end()) if opening >= 0 else None
                 if url is not None:
                     image = opening > 0 and text[opening - 1] == "!"
-                    found.append((opening - image, url.group("url"), image, close.start(), url))
+                    found.append((opening - image, url[1], image, at, url))
                 continue
-        for m in _BRACKET.finditer(text, low, close.start() + 1):
+        for m in _BRACKET.finditer(text, low, at + 1):
             if m.group() == "[":
                 stack.append(m.start())
                 continue
@@ -247,12 +255,12 @@ def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
                 continue
             opening = stack.pop()
             if text.startswith("(", m.end()):
-                url = _LINK_TAIL.match(text, m.end() + 1)
+                url = tail(text, m.end() + 1)
                 if url is not None:
                     image = opening > 0 and text[opening - 1] == "!"
-                    found.append((opening - image, url.group("url"), image, m.start(), url))
-        scanned = close.start() + 1
-    found.sort(key=lambda item: item[0])
+                    found.append((opening - image, url[1], image, m.start(), url))
+        scanned = at + 1
+    found.sort(key=_first)
     return found
 
 
@@ -281,7 +289,7 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
     found = [
         (offset, url.strip("<>"), image)
         for offset, url, image, _, _ in _inline_links(text)
-        if not in_ranges(offset, ranges)
+        if not (ranges and in_ranges(offset, ranges))
     ]
     if "]:" in text:
         found.extend(
@@ -289,7 +297,7 @@ def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[R
             for m in _REF_DEF.finditer(text)
             if not in_ranges(m.start(), ranges)
         )
-    found.sort(key=lambda item: item[0])
+    found.sort(key=_first)
     if "`" in text and (not ranges or outside(text, ranges, "`")):  # a code span can be there
         found = _outside_code_spans(text, found, ranges)
     lines = lines_of(text, (offset for offset, _, _ in found), first_line)
