@@ -4,6 +4,7 @@ process gives."""
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -201,12 +202,22 @@ def test_small_sets_stay_in_one_process(
     assert kb.files_read < parallel.MIN_ITEMS and len(seen) == kb.files_read
 
 
-@pytest.mark.parametrize(("count", "jobs"), [(10, 2), (23, 3), (1000, 2), (10000, 2), (7, 8)])
+@pytest.mark.parametrize(
+    ("count", "jobs"), [(10, 2), (23, 3), (1000, 2), (10000, 2), (7, 8), (100_000, 4)]
+)
 def test_batches_cover_every_position_once_in_order(count: int, jobs: int) -> None:
     found = parallel.batches(count, jobs)
     assert [p for batch in found for p in batch] == list(range(count))
     assert len(found) >= min(count, jobs)  # a first batch for every process
-    assert len(found) <= jobs * parallel.BATCHES_PER_PROCESS + 1
+    sizes = [len(batch) for batch in found]
+    assert sizes == sorted(sizes, reverse=True)  # large first, smaller to the end
+    # while the queue lasts, a batch is at most what is left over jobs × GUIDED, so no
+    # process is far into a long batch when it runs out; and each is worth its pickle
+    for batch in found:
+        left = count - batch.start
+        assert len(batch) <= max(parallel.MIN_BATCH, left // (jobs * parallel.GUIDED))
+        assert len(batch) >= min(left, parallel.MIN_BATCH, count // (jobs * parallel.GUIDED) or 1)
+    assert len(found) <= jobs * parallel.GUIDED * (1 + math.log(max(count, 1))) + 1
 
 
 @pytest.mark.usefixtures("few_items")

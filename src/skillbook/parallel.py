@@ -1,11 +1,12 @@
 """A large knowledge base read on several cores: what `skillbook check` does, never the plugin.
 
 Reading and parsing files is most of a check run, and each file is independent. The files
-are cut into small batches; the parent forks one child per other core, and every process
-takes batches from a shared queue until it is empty, so they finish together however fast
-each runs. A child writes each batch's results as one pickle of plain tuples (pickling
-dataclasses costs more than the parallel work saves) into an anonymous in-memory file and
-notes where on a pipe; the parent unpacks them between its own batches. Forking is only
+are cut into batches, large first and smaller to the end; the parent forks one child per
+other core, and every process takes batches from a shared queue until it is empty, so they
+finish together however fast each runs. A child writes each batch's results as one pickle
+of plain tuples (pickling dataclasses costs more than the parallel work saves) into an
+anonymous in-memory file and notes where on a pipe; the parent unpacks them between its own
+batches. Forking is only
 done where it is safe and cheap: on Linux, with no other thread running (a fork copies
 locks other threads may hold), and with at least MIN_SHARE items a process. Whatever goes
 wrong with a child (it fails, dies or sends nothing readable), the batches it did not
@@ -38,7 +39,11 @@ R = TypeVar("R")
 
 MIN_ITEMS = 1000  # below this, a fork costs more than it saves
 MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
-BATCHES_PER_PROCESS = 25  # small enough batches that the processes finish together
+# A batch is the items left over jobs × GUIDED: large while much is left, smaller towards the
+# end, so that when the queue runs out no process is far into a long batch (the others would
+# wait for it); but no smaller than MIN_BATCH, as each batch costs a pickle and a note.
+GUIDED = 8
+MIN_BATCH = 10
 _NOTE = struct.Struct("<IIQQ")  # a child's note: child, batch, offset, length of its results
 
 
@@ -60,9 +65,17 @@ def can_fork() -> bool:
 
 
 def batches(count: int, jobs: int) -> list[range]:
-    """Positions 0..count-1 cut into consecutive batches, about BATCHES_PER_PROCESS a process."""
-    size = max(1, -(-count // (jobs * BATCHES_PER_PROCESS)))
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+    """Positions 0..count-1 cut into consecutive batches that shrink towards the end (see
+    GUIDED); at least `jobs` of them when there are that many positions."""
+    share = jobs * GUIDED
+    least = max(1, min(MIN_BATCH, count // share))
+    found = []
+    start = 0
+    while start < count:
+        size = max(least, (count - start) // share)
+        found.append(range(start, min(start + size, count)))
+        start += size
+    return found
 
 
 def map_shares(
