@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from skillbook import upload_size
 from skillbook.cli import main
 from skillbook.export import build_bundle, bundle_sizes
 from skillbook.loader import load
@@ -93,3 +94,23 @@ def test_a_build_warns_publishes_the_download_and_shows_the_notice(big_kb: Path)
     strict = mkdocs_build(big_kb, "--strict")
     assert strict.returncode == 1
     assert "skillbook: 0 errors, 1 warning in 6 files (KB603 ×1)" in strict.stderr
+
+
+def test_files_the_reader_read_are_counted_as_read(tmp_path: Path) -> None:
+    """A document's size is the bytes the reader read (BOM and CRLF included), and the bound
+    on the patterns folder takes it from the document instead of asking the disk again."""
+    text = "\ufeff---\r\ntitle: Backoff\r\n---\r\n# Backoff\r\n\r\nRetry later.\r\n"
+    root = write_tree(
+        tmp_path, {**GOOD, "patterns/backoff.md": text.encode(), "patterns/chart.png": b"x" * 500}
+    )
+    kb = load(root)
+    pattern = next(p for p in kb.patterns if p.path == "patterns/backoff.md")
+    assert pattern.doc.size == len(text.encode()) == (root / pattern.path).stat().st_size
+    folder = str(root / "patterns")
+    on_disk = upload_size._tree_size(folder, {})
+    assert on_disk == sum(f.stat().st_size for f in (root / "patterns").rglob("*") if f.is_file())
+    assert upload_size._tree_size(folder, {str(root / pattern.path): pattern.doc.size}) == on_disk
+    # what the reader says is taken as it is: the file is not looked at again
+    assert upload_size._tree_size(folder, {str(root / pattern.path): 10**9}) == (
+        on_disk - pattern.doc.size + 10**9
+    )

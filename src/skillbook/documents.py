@@ -101,7 +101,9 @@ def read_document(
     if read.text is None:
         doc = _unreadable(path, read.problems)
     else:
-        doc = parse_document(path, read.text, missing_frontmatter=missing_frontmatter)
+        doc = parse_document(
+            path, read.text, missing_frontmatter=missing_frontmatter, size=read.size
+        )
         if read.problems:
             doc = replace(doc, diagnostics=_diagnostics(path, read.problems) + doc.diagnostics)
     if cache is not None:
@@ -160,8 +162,10 @@ def _unreadable(path: str, problems: Iterable[Problem]) -> Document:
     return Document(path, None, False, {}, "", 1, (), (), _diagnostics(path, problems), False)
 
 
-def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None) -> Document:
-    """Parse the text of a Markdown file at repo-relative `path`."""
+def parse_document(
+    path: str, text: str, *, missing_frontmatter: Severity | None, size: int | None = None
+) -> Document:
+    """Parse the text of a Markdown file at repo-relative `path` (`size` bytes as read)."""
     problems: list[Diagnostic] = []
     parts = split(text)
     frontmatter: Mapping[str, Any] | None = None
@@ -217,6 +221,7 @@ def parse_document(path: str, text: str, *, missing_frontmatter: Severity | None
         head=text[: len(text) - len(parts.body)],  # the body is the end of the text
         anchors=headings.find_anchors(found.headings),
         content=content_safety.findings(text),
+        size=size,
     )
 
 

@@ -67,6 +67,7 @@ class Document:
     # (line, code, message) the content-safety checks KB701, KB703 and KB704 find, as the reader
     # found them; None: not looked for yet (a document not made by the reader)
     content: tuple[tuple[int, str, str], ...] | None = None
+    size: int | None = None  # bytes of the file as read; None: not read by the reader
 
     @property
     def text(self) -> str:

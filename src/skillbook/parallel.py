@@ -250,13 +250,14 @@ def _plain(doc: Document) -> tuple[Any, ...]:
         doc.head,
         doc.anchors,
         doc.content,
+        doc.size,
     )
 
 
 def _document(plain: tuple[Any, ...]) -> Document:
     """The document `_plain` made plain."""
     path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, *rest = plain
-    loaded, head, anchors, content = rest
+    loaded, head, anchors, content, size = rest
     return Document(
         path,
         fm,
@@ -271,4 +272,5 @@ def _document(plain: tuple[Any, ...]) -> Document:
         head,
         anchors,
         content,
+        size,
     )

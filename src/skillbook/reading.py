@@ -31,10 +31,12 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A file's text (None when it was not read) and what was wrong with its bytes."""
+    """A file's text (None when it was not read), what was wrong with its bytes, and how
+    many bytes were read."""
 
     text: str | None
     problems: tuple[Problem, ...] = ()
+    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,4 +119,4 @@ def decode(data: bytes) -> Text:
             Problem("KB101", "contains NUL bytes (is it a binary file?); they are shown as �", line)
         )
         text = text.replace("\x00", "\ufffd")
-    return Text(text, tuple(problems))
+    return Text(text, tuple(problems), len(data))

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.export import bundle_sizes
-from skillbook.model import KnowledgeBase, Skill
+from skillbook.model import Document, KnowledgeBase, Skill
 
 # "30 MB", read as decimal megabytes: the smaller of the two readings
 UPLOAD_LIMIT = 30_000_000
@@ -29,10 +29,15 @@ def _size(path: str) -> int:
         return 0
 
 
+def _read_size(kb: KnowledgeBase, doc: Document) -> int:
+    """The bytes of a document's file: as the reader read them, else from the disk."""
+    return doc.size if doc.size is not None else _size(os.path.join(kb.root, doc.path))
+
+
 def _own_sizes(kb: KnowledgeBase, skills: Collection[Skill]) -> dict[str, int]:
     """Skill path -> the bytes of the files in its folder (SKILL.md and its assets)."""
     folders = {posixpath.dirname(s.path): s.path for s in skills}
-    own = {s.path: _size(os.path.join(kb.root, s.path)) for s in skills}
+    own = {s.path: _read_size(kb, s.doc) for s in skills}
     for asset in kb.assets:
         folder = posixpath.dirname(asset)
         while folder and folder not in folders:
@@ -42,9 +47,10 @@ def _own_sizes(kb: KnowledgeBase, skills: Collection[Skill]) -> dict[str, int]:
     return own
 
 
-def _tree_size(folder: str) -> float:
+def _tree_size(folder: str, read: Mapping[str, int]) -> float:
     """The bytes of every file under `folder`, the most a bundle can copy from it; infinite
-    when a folder there is a symlink, which a bundle may follow and this does not."""
+    when a folder there is a symlink, which a bundle may follow and this does not. `read`:
+    the sizes of files the reader read, by path, which are not looked up again."""
     total: float = 0
     try:
         entries = list(os.scandir(folder))
@@ -53,11 +59,12 @@ def _tree_size(folder: str) -> float:
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=False):
-                total += _tree_size(entry.path)
+                total += _tree_size(entry.path, read)
             elif entry.is_symlink():
                 total += float("inf") if os.path.isdir(entry.path) else _size(entry.path)
             elif entry.is_file(follow_symlinks=False):
-                total += entry.stat(follow_symlinks=False).st_size
+                size = read.get(entry.path)
+                total += entry.stat(follow_symlinks=False).st_size if size is None else size
         except OSError:
             continue
     return total
@@ -68,9 +75,12 @@ def check_upload_size(kb: KnowledgeBase, not_installable: Collection[str]) -> It
     skills = [s for s in kb.skills if s.path not in not_installable]
     # a skill's own files plus everything under patterns/ bound its bundle: only a skill that
     # the bound does not clear has its bundle's files collected (following every link)
+    read = {
+        os.path.join(kb.root, p.path): p.doc.size for p in kb.patterns if p.doc.size is not None
+    }
     own, patterns = (
         _own_sizes(kb, skills),
-        _tree_size(os.path.join(kb.root, kb.layout.patterns_dir)),
+        _tree_size(os.path.join(kb.root, kb.layout.patterns_dir), read),
     )
     near = {s.path: s for s in skills if own[s.path] + patterns >= UPLOAD_LIMIT}
     if not near:
