@@ -21,7 +21,8 @@ HeadingSpan = tuple[int, str, int]
 # A fence line, an ATX heading's line, or a line that may underline a setext heading, each
 # matched from the "\n" before it to its end: one pass over a body finds all three.
 _LINE = re.compile(
-    r"\n(?:[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)"
+    r"\n(?=[ \t#`~=-])"  # (what every kind of line starts with: most lines fail here at once)
+    r"(?:[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)"
     r"| {0,3}(?:(?P<hashes>#{1,6})(?P<text>[^\n]*)|(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)))"
 )
 _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
