@@ -207,7 +207,8 @@ def parse_document(
                 for key, line, first in parsed.duplicates
             )
     found = markdown_scan.scan(parts.body, parts.body_line)
-    links = tuple(_resolve(path, raw) for raw in found.links)
+    folder = path.rpartition("/")[0]
+    links = tuple(_resolve(path, folder, raw) for raw in found.links)
     return Document(
         path=path,
         frontmatter=frontmatter,
@@ -225,9 +226,9 @@ def parse_document(
     )
 
 
-def _resolve(doc_path: str, raw: markdown_scan.RawLink) -> Link:
-    """Classify a link and resolve a relative one against the document's folder."""
-    kind, path, anchor = _classify(doc_path.rpartition("/")[0], raw[0])
+def _resolve(doc_path: str, folder: str, raw: markdown_scan.RawLink) -> Link:
+    """Classify a link and resolve a relative one against the document's `folder`."""
+    kind, path, anchor = _classify(folder, raw[0])
     return Link(raw[0], raw[1], kind, doc_path if kind == "anchor" else path, anchor, raw[2])
 
 

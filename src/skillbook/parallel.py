@@ -19,6 +19,7 @@ forks (see DESIGN.md, "Architecture").
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import signal
@@ -254,6 +255,11 @@ def _plain(doc: Document) -> tuple[Any, ...]:
     )
 
 
+# the named tuples made again from plain ones, without `_make`'s check of their length
+_link = functools.partial(tuple.__new__, Link)
+_code_block = functools.partial(tuple.__new__, CodeBlock)
+
+
 def _document(plain: tuple[Any, ...]) -> Document:
     """The document `_plain` made plain."""
     path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, *rest = plain
@@ -265,8 +271,8 @@ def _document(plain: tuple[Any, ...]) -> Document:
         key_lines,
         body,
         body_line,
-        tuple(map(Link._make, links)),
-        tuple(map(CodeBlock._make, blocks)),
+        tuple(map(_link, links)),
+        tuple(map(_code_block, blocks)),
         diagnostics,
         loaded,
         head,
