@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from markdown.extensions.toc import slugify
 from markdown.extensions.toc import unique as toc_unique
 
-from skillbook import headings, markdown_scan
+from skillbook import content_safety, headings, markdown_scan
 from skillbook.analysis import Analysis
 from skillbook.documents import resolve_path
 from skillbook.frontmatter import parse_yaml, split
@@ -100,6 +100,16 @@ def test_markdown_scan_never_raises(body: str, first_line: int) -> None:
     assert [i for i, c in enumerate(masked) if c == "\n"] == [
         i for i, c in enumerate(body) if c == "\n"
     ]
+    # the reader masks with the fences its scan found: the same text
+    assert markdown_scan.mask_code(body, found.fences) == masked
+    # and the reader's KB702 and KB307 are what the checks find on their own
+    assert content_safety.markup_findings(body, first_line, found.fences) == (
+        content_safety.markup_findings(body, first_line)
+    )
+    hidden = [(line, "KB702", m) for line, m in content_safety.hidden_problems(body, first_line)]
+    assert [f for f in content_safety.markup_findings(body, first_line) if f[1] == "KB702"] == (
+        hidden
+    )
 
 
 @QUICK
@@ -386,3 +396,12 @@ def test_resolving_a_path_is_normalising_it(folder: str, path: str) -> None:
 @example("ﬁ ligature ⅷ ²")  # NFKD turns these into ASCII letters and digits
 def test_slugs_are_markdowns(text: str) -> None:
     assert headings.slugify(text) == slugify(text, "-")
+
+
+@QUICK
+@given(st.text())
+@example("tab\tand\nnewline\r\n")
+@example("é\n\u2028x")  # not ASCII: the slow way, one space a character all the same
+def test_blanking_keeps_every_newline_and_offset(segment: str) -> None:
+    blanked = markdown_scan._spaces(segment)
+    assert blanked == "".join("\n" if c == "\n" else " " for c in segment)

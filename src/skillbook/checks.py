@@ -12,11 +12,9 @@ import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 
 from skillbook import schema
-from skillbook.content_safety import check_content_safety
+from skillbook.content_safety import check_content_safety, content_of
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.headings import anchors_of, headings_in, suggest_anchor
-from skillbook.html_policy import raw_html_problems
-from skillbook.markdown_scan import mask_code
 from skillbook.model import Document, Heading, KnowledgeBase, Link
 from skillbook.portability import check_portability
 from skillbook.relations import Relations, relations, skill_of
@@ -231,12 +229,9 @@ def check_raw_html(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for doc in kb.documents():
         if "<" not in doc.body:
             continue
-        masked = mask_code(doc.body)
-        line, counted = doc.body_line, 0
-        for problem in raw_html_problems(masked):
-            line += masked.count("\n", counted, problem.offset)
-            counted = problem.offset
-            yield diagnostic(doc.path, line, "KB307", problem.message)
+        for line, code, message in content_of(doc):  # found by the reader
+            if code == "KB307":
+                yield diagnostic(doc.path, line, code, message)
 
 
 def check_relations(kb: KnowledgeBase, rel: Relations | None = None) -> Iterator[Diagnostic]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from skillbook.diagnostics import Diagnostic, diagnostic
+from skillbook.html_policy import raw_html_problems
 from skillbook.markdown_scan import lines_of, mask_code
 from skillbook.model import Document, KnowledgeBase
 
@@ -81,7 +82,11 @@ def hidden_problems(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     outside fenced code and code spans."""
     if "<" not in body:
         return
-    masked = mask_code(body)
+    yield from _hidden(mask_code(body), first_line)
+
+
+def _hidden(masked: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """`hidden_problems` of a body whose code is blanked out already."""
     found: list[tuple[int, str]] = []
     start = masked.find("<!--")
     while start != -1:
@@ -269,13 +274,38 @@ def findings(text: str) -> tuple[Finding, ...]:
     """What KB701, KB703 and KB704 find in a document's `text`, in that order.
 
     The reader runs this as it parses each file (on several cores for a large knowledge
-    base, once per change under `mkdocs serve`). KB702 concerns skill folders only, which
-    the reader does not know: the check looks for it.
+    base, once per change under `mkdocs serve`), with `markup_findings` on its body.
     """
     found: list[Finding] = [(line, "KB701", m) for line, m in invisible_problems(text)]
     found.extend((line, "KB703", m) for line, m in secret_problems(text))
     found.extend((line, "KB704", m) for line, m in payload_problems(text))
     return tuple(found)
+
+
+def markup_findings(
+    body: str, body_line: int, fences: Sequence[tuple[int, int]] | None = None
+) -> tuple[Finding, ...]:
+    """What KB702 and KB307 find in a body, whose code is blanked out once for both (`fences`:
+    its fenced ranges when known). KB702 is reported for files in a skill folder only, which
+    the reader does not know: the check leaves out the others'."""
+    if "<" not in body:
+        return ()
+    masked = mask_code(body, fences)
+    found: list[Finding] = [(line, "KB702", m) for line, m in _hidden(masked, body_line)]
+    line, counted = body_line, 0
+    for problem in raw_html_problems(masked):
+        line += masked.count("\n", counted, problem.offset)
+        counted = problem.offset
+        found.append((line, "KB307", problem.message))
+    return tuple(found)
+
+
+def content_of(doc: Document) -> tuple[Finding, ...]:
+    """What the reader's checks found in a loaded document (`Document.content`), found now for
+    a document the reader did not make."""
+    if doc.content is not None:
+        return doc.content
+    return findings(doc.text) + markup_findings(doc.body, doc.body_line)
 
 
 def _documents(kb: KnowledgeBase) -> Iterator[tuple[Document, bool]]:
@@ -293,12 +323,10 @@ def check_content_safety(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for doc, in_skill in _documents(kb):
         if not doc.loaded:
             continue
-        found = doc.content
-        if found is None:  # a document not made by the reader
-            found = findings(doc.text)
-        if in_skill:  # KB702 comes second: KB701's findings are first in `found`
-            first = [f for f in found if f[1] == "KB701"]
-            hidden = [(line, "KB702", m) for line, m in hidden_problems(doc.body, doc.body_line)]
-            found = (*first, *hidden, *found[len(first) :])
-        for line, code, message in found:
-            yield diagnostic(doc.path, line, code, message)
+        found = content_of(doc)
+        for code in ("KB701", "KB702", "KB703", "KB704"):
+            if code == "KB702" and not in_skill:
+                continue
+            for line, found_code, message in found:
+                if found_code == code:
+                    yield diagnostic(doc.path, line, code, message)

@@ -221,7 +221,8 @@ def parse_document(
         diagnostics=tuple(problems),
         head=text[: len(text) - len(parts.body)],  # the body is the end of the text
         anchors=headings.find_anchors(found.headings),
-        content=content_safety.findings(text),
+        content=content_safety.findings(text)
+        + content_safety.markup_findings(parts.body, parts.body_line, found.fences),
         size=size,
     )
 

@@ -13,7 +13,7 @@ import functools
 import operator
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -53,7 +53,13 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _first = operator.itemgetter(0)
 
 
+_ALL_BUT_NEWLINES = bytes(0x0A if byte == 0x0A else 0x20 for byte in range(256))
+
+
 def _spaces(segment: str) -> str:
+    """A space for each character of `segment` but its newlines."""
+    if segment.isascii():  # a byte a character: one C pass
+        return segment.encode("ascii").translate(_ALL_BUT_NEWLINES).decode("ascii")
     return "\n".join(" " * len(line) for line in segment.split("\n"))
 
 
@@ -168,9 +174,11 @@ def scan(body: str, first_line: int) -> Scan:
     return Scan(_links(body, ranges, first_line), blocks, tuple(ranges), tuple(headings))
 
 
-def mask_code(body: str) -> str:
-    """`body` with fenced code and code spans blanked out, every offset unchanged."""
-    return _blank_code_spans(_blank(body, fenced_blocks(body)[0]))
+def mask_code(body: str, fences: Sequence[tuple[int, int]] | None = None) -> str:
+    """`body` with fenced code and code spans blanked out, every offset unchanged; `fences`
+    are the body's fenced ranges when they are known already (`Scan.fences`)."""
+    ranges = fenced_blocks(body)[0] if fences is None else list(fences)
+    return _blank_code_spans(_blank(body, ranges))
 
 
 @dataclass(frozen=True, slots=True)

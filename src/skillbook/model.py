@@ -64,8 +64,9 @@ class Document:
     # the ids MkDocs' `toc` gives the headings, found with the links (the headings, with
     # their lines, are `headings.headings_in(body, body_line)`)
     anchors: frozenset[str] = frozenset()
-    # (line, code, message) the content-safety checks KB701, KB703 and KB704 find, as the reader
-    # found them; None: not looked for yet (a document not made by the reader)
+    # (line, code, message) of what the checks the reader runs found: KB701, KB703, KB704 in
+    # the text, KB702 and KB307 in the body; None: not looked for yet (a document not made
+    # by the reader; `content_safety.content_of` looks then)
     content: tuple[tuple[int, str, str], ...] | None = None
     size: int | None = None  # bytes of the file as read; None: not read by the reader
 
