@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from markdown.extensions.toc import slugify
 from markdown.extensions.toc import unique as toc_unique
 
-from skillbook import content_safety, headings, markdown_scan
+from skillbook import content_safety, headings, markdown_blocks, markdown_scan
 from skillbook.analysis import Analysis
 from skillbook.documents import resolve_path
 from skillbook.frontmatter import parse_yaml, split
@@ -405,3 +405,75 @@ def test_slugs_are_markdowns(text: str) -> None:
 def test_blanking_keeps_every_newline_and_offset(segment: str) -> None:
     blanked = markdown_scan._spaces(segment)
     assert blanked == "".join("\n" if c == "\n" else " " for c in segment)
+
+
+def _every_line(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, str, str]], list]:
+    """`markdown_blocks.scan_lines` as first written: every line matched, those in an open
+    fence passed over one by one (the scan now jumps from a fence to its closing line)."""
+    ranges: list[tuple[int, int]] = []
+    blocks: list[tuple[int, str, str]] = []
+    atx: list[tuple[int, str, int]] = []
+    underlines: list[tuple[int, str]] = []
+    fence: str | None = None
+    lang, block_start, content_start = "", 0, 0
+    for match in markdown_blocks._LINE.finditer("\n" + text):
+        marker, info, hashes, heading, bar = match.groups()
+        if marker is None:
+            if fence is None and hashes is not None:
+                atx.append((match.start(), heading.rstrip(" \t\r").rstrip("#"), len(hashes)))
+            elif fence is None:
+                underlines.append((match.start(), bar[0]))
+            continue
+        line_start, line_end = match.start(), match.end() - 1
+        if fence is None:
+            if marker[0] == "`" and "`" in info:
+                continue
+            fence, lang = marker, markdown_blocks._fence_lang(info)
+            block_start, content_start = line_start, min(line_end + 1, len(text))
+        elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
+            end = max(line_start - 1, content_start)
+            blocks.append((content_start, lang, text[content_start:end]))
+            ranges.append((block_start, line_end))
+            fence = None
+    if fence is not None:
+        blocks.append((content_start, lang, text[content_start:]))
+        ranges.append((block_start, len(text)))
+    headings = markdown_blocks._with_setext(text, ranges, atx, underlines) if underlines else atx
+    return ranges, blocks, headings
+
+
+_FENCY = st.lists(
+    st.sampled_from(
+        [
+            "```",
+            "````",
+            "~~~",
+            "~~~~",
+            "```py",
+            "``` x ```",
+            "# h",
+            "## h ##",
+            "  ```",
+            "\t~~~",
+            "text",
+            "===",
+            "---",
+            "-",
+            "",
+            " ",
+            "    ```",
+            "```\r",
+            "~~~ ~",
+            "`",
+            "x```y",
+            "```\u00a0",
+        ]
+    ),
+    max_size=14,
+).map("\n".join)
+
+
+@QUICK
+@given(st.one_of(_FENCY, markdown_inputs))
+def test_jumping_over_fenced_code_finds_what_every_line_finds(text: str) -> None:
+    assert markdown_blocks.scan_lines(text) == _every_line(text)

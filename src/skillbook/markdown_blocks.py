@@ -26,6 +26,11 @@ _LINE = re.compile(
     r"| {0,3}(?:(?P<hashes>#{1,6})(?P<text>[^\n]*)|(?P<bar>=+|-+)[ \t\r]*(?=\n|\Z)))"
 )
 _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
+# a fence line of backticks or of tildes, as `_LINE` reads one: the candidates to close a fence
+_CLOSE = {
+    "`": re.compile(r"\n[ \t]*(`{3,})([^\n]*)"),
+    "~": re.compile(r"\n[ \t]*(~{3,})([^\n]*)"),
+}
 
 
 def _fence_lang(info: str) -> str:
@@ -50,42 +55,52 @@ def scan_lines(
     """What one pass over the lines of `text` finds: (start, end) of every fenced block,
     fences included; (content offset, lang, content) of each; and every heading outside them.
 
-    A line in a fence is neither a heading nor the text of a setext heading; an unclosed
-    fence runs to the end, as in Python-Markdown.
+    A line in a fence is neither a heading nor the text of a setext heading, and is not
+    looked at: from a fence the scan goes to the line that closes it. An unclosed fence runs
+    to the end, as in Python-Markdown.
     """
     ranges: list[tuple[int, int]] = []
     blocks: list[tuple[int, str, str]] = []
     atx: list[HeadingSpan] = []
     underlines: list[tuple[int, str]] = []  # (offset, bar) of each possible setext underline
-    fence: str | None = None
-    lang = ""
-    block_start = content_start = 0
-    for match in _LINE.finditer("\n" + text):  # offsets: start = line start in text
+    lined = "\n" + text  # offsets: a match's start is its line's start in text
+    search = _LINE.search
+    pos = 0
+    while (match := search(lined, pos)) is not None:
+        pos = match.end()
         marker, info, hashes, heading, bar = match.groups()
         if marker is None:
-            if fence is not None:  # a line in an open fence
-                continue
             if hashes is not None:  # closing hashes are not text
                 atx.append((match.start(), heading.rstrip(" \t\r").rstrip("#"), len(hashes)))
             else:
                 underlines.append((match.start(), bar[0]))
             continue
-        line_start, line_end = match.start(), match.end() - 1
-        if fence is None:
-            if marker[0] == "`" and "`" in info:
-                continue  # an inline code span such as ```x``` on one line, not a fence
-            fence, lang = marker, _fence_lang(info)
-            block_start, content_start = line_start, min(line_end + 1, len(text))
-        elif marker[0] == fence[0] and len(marker) >= len(fence) and not info.strip():
-            blocks.append(
-                (content_start, lang, text[content_start : max(line_start - 1, content_start)])
-            )
-            ranges.append((block_start, line_end))
-            fence = None
-    if fence is not None:
-        blocks.append((content_start, lang, text[content_start:]))
-        ranges.append((block_start, len(text)))
+        if marker[0] == "`" and "`" in info:
+            continue  # an inline code span such as ```x``` on one line, not a fence
+        block_start, content_start = match.start(), min(pos, len(text))
+        lang = _fence_lang(info)
+        close = _closing(lined, pos, marker)  # the lines between are the block's: none is looked at
+        if close is None:  # an unclosed fence runs to the end
+            blocks.append((content_start, lang, text[content_start:]))
+            ranges.append((block_start, len(text)))
+            break
+        pos = close.end()
+        blocks.append(
+            (content_start, lang, text[content_start : max(close.start() - 1, content_start)])
+        )
+        ranges.append((block_start, pos - 1))
     return ranges, blocks, _with_setext(text, ranges, atx, underlines) if underlines else atx
+
+
+def _closing(lined: str, pos: int, fence: str) -> re.Match[str] | None:
+    """The line from `pos` on that closes `fence`: a run of its character, at least as long,
+    and nothing but spaces after it (`_LINE`'s fence lines, of one character)."""
+    search = _CLOSE[fence[0]].search
+    while (match := search(lined, pos)) is not None:
+        if len(match.group(1)) >= len(fence) and not match.group(2).strip():
+            return match
+        pos = match.end()
+    return None
 
 
 def _with_setext(
