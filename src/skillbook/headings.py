@@ -44,8 +44,9 @@ def slugify(text: str) -> str:
     Written here, not imported: importing Markdown costs a check run more than its
     slugs do. A property test holds it to Markdown's own.
     """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_GAP.sub("-", _NOT_IN_SLUG.sub("", plain).strip().lower())
+    if not text.isascii():  # (ASCII text is its own decomposition)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_GAP.sub("-", _NOT_IN_SLUG.sub("", text).strip().lower())
 
 
 @functools.lru_cache(maxsize=4096)
