@@ -38,8 +38,11 @@ from skillbook.model import CodeBlock, Document, Link
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_ITEMS = 1000  # below this, a fork costs more than it saves
-MIN_SHARE = 500  # items a process at the least: many cores do not mean many forks
+# Below MIN_ITEMS files a fork costs more than it saves (on 2 cores, files of about 3 KB:
+# 25 files 5.1 ms in one process against 5.9 ms in two, 50 files 10.1 ms against 7.8 ms);
+# MIN_SHARE files a process at the least: many cores do not mean many forks.
+MIN_ITEMS = 50
+MIN_SHARE = 25
 # A batch is the items left over jobs × GUIDED: large while much is left, smaller towards the
 # end, so that when the queue runs out no process is far into a long batch (the others would
 # wait for it); but no smaller than MIN_BATCH, as each batch costs a pickle and a note.
