@@ -75,9 +75,8 @@ def check_upload_size(kb: KnowledgeBase, not_installable: Collection[str]) -> It
     skills = [s for s in kb.skills if s.path not in not_installable]
     # a skill's own files plus everything under patterns/ bound its bundle: only a skill that
     # the bound does not clear has its bundle's files collected (following every link)
-    read = {
-        os.path.join(kb.root, p.path): p.doc.size for p in kb.patterns if p.doc.size is not None
-    }
+    root = os.fspath(kb.root)  # (joined to a string, a path is not converted each time)
+    read = {os.path.join(root, p.path): p.doc.size for p in kb.patterns if p.doc.size is not None}
     own, patterns = (
         _own_sizes(kb, skills),
         _tree_size(os.path.join(kb.root, kb.layout.patterns_dir), read),
