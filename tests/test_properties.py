@@ -102,13 +102,9 @@ def test_markdown_scan_never_raises(body: str, first_line: int) -> None:
     ]
     # the reader masks with the fences its scan found: the same text
     assert markdown_scan.mask_code(body, found.fences) == masked
-    # and the reader's KB702 and KB307 are what the checks find on their own
+    # and KB702 and KB307 are found the same with those fences as with fences found again
     assert content_safety.markup_findings(body, first_line, found.fences) == (
         content_safety.markup_findings(body, first_line)
-    )
-    hidden = [(line, "KB702", m) for line, m in content_safety.hidden_problems(body, first_line)]
-    assert [f for f in content_safety.markup_findings(body, first_line) if f[1] == "KB702"] == (
-        hidden
     )
 
 

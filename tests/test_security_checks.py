@@ -14,8 +14,8 @@ from skillbook import content_safety
 from skillbook.content_safety import (
     INVISIBLE,
     SECRETS,
-    hidden_problems,
     invisible_problems,
+    markup_findings,
     payload_problems,
     secret_problems,
 )
@@ -29,6 +29,11 @@ CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u
 
 def lines(check: Check, text: str, first_line: int = 1) -> list[int]:
     return [line for line, _ in check(text, first_line)]
+
+
+def hidden_problems(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """KB702's (line, message) findings, as the reader finds them with KB307."""
+    return ((line, m) for line, code, m in markup_findings(body, first_line) if code == "KB702")
 
 
 # --- KB701 ---

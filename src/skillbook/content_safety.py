@@ -77,16 +77,9 @@ def _quote(text: str, limit: int = 40) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
-def hidden_problems(body: str, first_line: int) -> Iterator[tuple[int, str]]:
-    """(line, message) for each HTML comment and each element hidden by its attributes,
-    outside fenced code and code spans."""
-    if "<" not in body:
-        return
-    yield from _hidden(mask_code(body), first_line)
-
-
 def _hidden(masked: str, first_line: int) -> Iterator[tuple[int, str]]:
-    """`hidden_problems` of a body whose code is blanked out already."""
+    """(line, message) for each HTML comment and each element hidden by its attributes in a
+    body whose fenced code and code spans are blanked out (see `markup_findings`)."""
     found: list[tuple[int, str]] = []
     start = masked.find("<!--")
     while start != -1:

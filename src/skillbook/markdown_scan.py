@@ -232,16 +232,13 @@ def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
     found = []
     stack: list[int] = []
     count, rfind, tail = text.count, text.rfind, _LINK_TAIL.match
-    paragraph = searched = 0  # the paragraph of the last `](`; breaks before `searched` known
+    paragraphs = _Paragraphs(text)
     scanned = 0  # brackets before this offset are on the stack already
     for close in _LINK_MIDDLE.finditer(text):
         at = close.start()
         if at < scanned:
             continue
-        blank = rfind("\n\n", searched, at)  # (what `_Paragraphs.start_of` does)
-        if blank >= 0:
-            paragraph = blank + 1
-        searched = max(searched, at - 1)
+        paragraph = paragraphs.start_of(at)
         if paragraph > scanned:
             stack.clear()
         low = max(paragraph, scanned)
