@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -193,6 +194,65 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert json.loads(done.stdout)["errors"] == 2
+
+
+# `skillbook` as its console script runs it: `run`, with an exit handler that says whether
+# Python's teardown ran
+_AS_COMMAND = (
+    "import atexit, sys; atexit.register(lambda: sys.stderr.write('torn down\\n')); "
+    "from skillbook.cli import run; sys.argv[0] = 'skillbook'; run()"
+)
+
+
+def _command(*args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-c", _AS_COMMAND, *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_command_ends_once_the_check_is_reported(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    done = _command("check", str(root), "--no-elixir", "--format", "json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["errors"] == 2  # the report is all there, flushed
+    assert "torn down" not in done.stderr
+    other = _command("--version")  # the other commands end as usual
+    assert other.returncode == 0
+    assert "torn down" in other.stderr
+
+
+def test_a_report_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, BROKEN)
+    with open("/dev/full", "w") as full:
+        done = _command("check", str(root), "--no-elixir", stdout=full)
+    assert done.returncode == 2
+    lines = done.stderr.replace("torn down\n", "").splitlines()
+    assert lines == ["skillbook: error: cannot write the report: No space left on device"]
+
+
+def test_a_reader_that_stops_reading_is_no_error(tmp_path: Path) -> None:
+    # a report well over what a pipe holds (64 KiB), written through a buffer
+    files = {
+        **CLEAN,
+        **{f"patterns/p{n}.md": f"# P{n}\n\n[x](missing{n}.md)\n" for n in range(2000)},
+    }
+    root = write_tree(tmp_path, files)
+    command = [sys.executable, "-c", _AS_COMMAND, "check", str(root), "--no-elixir"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    with subprocess.Popen(command, env=env, **pipes) as check:  # type: ignore[call-overload]
+        assert check.stdout is not None and check.stderr is not None
+        first = check.stdout.readline()
+        check.stdout.close()  # as `| head -1` does
+        err = check.stderr.read().decode()
+        code = check.wait(timeout=60)
+    assert first.startswith(b"patterns/p")
+    assert code == 1  # what the report says, not a failure to write it
+    assert err.replace("torn down\n", "") == ""
 
 
 def test_without_elixir_kb502_says_once_it_was_skipped(

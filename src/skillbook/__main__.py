@@ -1,5 +1,5 @@
 """`python -m skillbook`: the same as the `skillbook` command."""
 
-from skillbook.cli import main
+from skillbook.cli import run
 
-raise SystemExit(main())
+run()

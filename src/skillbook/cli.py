@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from skillbook import __version__
 from skillbook.baseline import Baseline, line_texts, read_baseline, write_baseline
@@ -24,6 +27,9 @@ from skillbook.layout import nothing_found, read_layout, read_plugin_options
 from skillbook.parallel import cores, reader
 from skillbook.pipeline import analyse, no_cyclic_collection
 from skillbook.schema import PROFILES
+
+if TYPE_CHECKING:
+    from skillbook.analysis import Analysis
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -66,10 +72,57 @@ def _baseline(root: Path, args: argparse.Namespace) -> Baseline | None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every skill, pattern, session log and the roadmap."""
     with no_cyclic_collection():  # until the report is written (see the function)
-        return _check(args)
+        code, analysis = _check(args)
+        if args.leave:
+            leave(code)
+        del analysis
+        return code
 
 
-def _check(args: argparse.Namespace) -> int:
+def leave(code: int) -> NoReturn:
+    """End the process now, with `code`, once what it wrote is flushed.
+
+    The `skillbook` command calls this when its report is written: ending normally, Python
+    would free each object of the analysis one by one, then its modules and caches (40 ms
+    after a check of 10,000 files, a tenth of what the check itself costs). Nothing is left
+    to do by then: files are closed, no thread runs and nothing is registered to run at exit.
+    """
+    try:
+        _flush()
+    except SkillbookError as exc:
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"skillbook: error: {exc}\n")
+        code = EXIT_USAGE
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def _report(text: str) -> None:
+    """Write the report to stdout (see `_flush` for what can go wrong)."""
+    try:
+        sys.stdout.write(text)
+    except OSError as exc:
+        _unwritten(exc)
+
+
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _unwritten(exc)
+
+
+def _unwritten(exc: OSError) -> None:
+    """A report that cannot be written (a full disk) is an error; a reader that stopped
+    reading (`| head`) took what it wanted: the rest goes nowhere."""
+    if isinstance(exc, BrokenPipeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    raise SkillbookError(f"cannot write the report: {exc.strerror or exc}") from None
+
+
+def _check(args: argparse.Namespace) -> tuple[int, Analysis]:
     root = existing_root(args.root)
     layout = read_layout(root)
     settings = check_settings(root, args)
@@ -102,9 +155,9 @@ def _check(args: argparse.Namespace) -> int:
             f"new ones",
             file=sys.stderr,
         )
-        return EXIT_OK
+        return EXIT_OK, result
     if empty is None:
-        sys.stdout.write(_format(args.format, result.report))
+        _report(_format(args.format, result.report))
     elif result.report.diagnostics:
         sys.stderr.write(FORMATTERS["text"](result.report))
     if result.elixir.skipped and result.elixir.blocks:
@@ -121,7 +174,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"note: {line}", file=sys.stderr)
     if empty is not None:
         raise SkillbookError(empty)
-    return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK
+    return EXIT_PROBLEMS if result.report.failed(strict=args.strict) else EXIT_OK, result
 
 
 def _baseline_note(baseline: Baseline) -> str:
@@ -312,9 +365,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
+    """Run the command line; returns the exit code. `leave`: a check ends the process as soon
+    as its report is written (`run`)."""
     args = build_parser().parse_args(argv)
+    args.leave = leave
     try:
         code: int = args.func(args)
     except SkillbookError as exc:
@@ -325,5 +380,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> NoReturn:
+    """The `skillbook` command: `main`, ending the process as soon as a check is reported."""
+    sys.exit(main(leave=True))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
