@@ -16,10 +16,11 @@ import pytest
 
 from skillbook.analysis import Analysis
 from skillbook.diagnostics import Diagnostic
-from skillbook.frontmatter import MAX_DEPTH, parse_yaml, split
+from skillbook.frontmatter import parse_yaml, split
 from skillbook.headings import anchors_of, headings_in
 from skillbook.markdown_scan import links_in, scan
 from skillbook.pipeline import analyse
+from skillbook.yaml_compose import MAX_DEPTH
 
 from .conftest import mkdocs_build, write_tree
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from skillbook.frontmatter import parse_composed, parse_yaml, read_plain, split
+from skillbook.frontmatter import parse_yaml, read_plain, split
+from skillbook.plain_yaml import NOT_STRINGS
+from skillbook.yaml_compose import _Loader, parse_composed
 
 from .conftest import REPO
+
+STRING = "tag:yaml.org,2002:str"
 
 KEYS = [
     "name",
@@ -194,3 +203,73 @@ def test_every_frontmatter_of_this_repository_reads_as_libyaml_reads_it() -> Non
         if parts.yaml_text is not None:
             read_plainly += _same_as_libyaml(parts.yaml_text)
     assert files and read_plainly >= len(files) // 2  # most of it is plain
+
+
+def _resolves_to_string(word: str) -> bool:
+    """Whether the loader that composes frontmatter reads the plain scalar `word` as a string."""
+    loader = _Loader("")
+    try:
+        return bool(loader.resolve(yaml.ScalarNode, word, (True, False)) == STRING)
+    finally:
+        loader.dispose()
+
+
+def test_the_words_read_as_other_types_are_pyyamls() -> None:
+    # every resolver for a scalar starting with a letter or `_` is for booleans or null…
+    firsts = {
+        first
+        for first in _Loader.yaml_implicit_resolvers
+        if first is None or first == "_" or (first.isascii() and first.isalpha())
+    }
+    assert None not in firsts
+    assert firsts == set("yYnNtTfFoO")
+    assert {tag for first in firsts for tag, _ in _Loader.yaml_implicit_resolvers[first]} == {
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+    }
+    # …and every word those resolvers take is one of plain_yaml's
+    for word in NOT_STRINGS:
+        assert not _resolves_to_string(word), word
+    assert not _Loader.yaml_path_resolvers
+
+
+@pytest.mark.parametrize("word", ["y", "n", "yes", "no", "true", "false", "on", "off", "null"])
+def test_every_casing_of_yaml_11_booleans_and_null_is_read_as_pyyaml_reads_it(word: str) -> None:
+    for letters in itertools.product(*((c.lower(), c.upper()) for c in word)):
+        variant = "".join(letters)
+        assert (variant not in NOT_STRINGS) == _resolves_to_string(variant), variant
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    word=st.one_of(
+        st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True),
+        st.sampled_from(sorted(NOT_STRINGS)).map(lambda w: w + "x"),
+        st.sampled_from(["y", "Y", "n", "N", "yES", "nULL", "oN", "TRue", "Off", "ofF", "_"]),
+    )
+)
+def test_a_plain_word_is_a_string_exactly_when_pyyaml_says_so(word: str) -> None:
+    assert (word not in NOT_STRINGS) == _resolves_to_string(word)
+
+
+def test_plain_frontmatter_is_checked_without_importing_pyyaml(tmp_path: Path) -> None:
+    skill = "---\nname: retry\ndescription: Retry calls. Use when a call fails.\n---\n# Retry\n"
+    (tmp_path / "skills" / "retry").mkdir(parents=True)
+    (tmp_path / "skills" / "retry" / "SKILL.md").write_text(skill, encoding="utf-8")
+    probe = (
+        "import sys; from skillbook.cli import main; main(['check', '--no-elixir', sys.argv[1]]); "
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+    # frontmatter that is not plain brings it in, and is read the same
+    (tmp_path / "skills" / "retry" / "SKILL.md").write_text(
+        skill.replace("name: retry", "name: retry\nmetadata: {version: '1'}"), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert "'yaml'" in done.stdout.splitlines()[-1]
+    assert done.stdout.splitlines()[0] == "0 errors, 0 warnings in 1 file"

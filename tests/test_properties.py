@@ -309,7 +309,7 @@ def test_broken_files_never_raise(files: Files) -> None:
 def test_tag_shortcut_agrees_with_pyyaml(value: str) -> None:
     import yaml
 
-    from skillbook.frontmatter import _Loader
+    from skillbook.yaml_compose import _Loader
 
     loader = _Loader("")
     try:
@@ -329,7 +329,7 @@ def test_frontmatter_values_are_what_pyyaml_builds(text: str) -> None:
     """The fast constructor gives exactly what PyYAML's construct_document gives."""
     import yaml
 
-    from skillbook.frontmatter import CONSTRUCTION_ERRORS, _construct, _Loader, hazard
+    from skillbook.yaml_compose import CONSTRUCTION_ERRORS, _construct, _Loader, hazard
 
     yaml_text = split(text).yaml_text or text
     if hazard(yaml_text) is not None:

@@ -9,15 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from skillbook.baseline import Baseline
-from skillbook.changes import Changes
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
 from skillbook.model import KnowledgeBase
 from skillbook.relations import Relations
 from skillbook.status import Status
 
-if TYPE_CHECKING:  # imported by the pipeline only when blocks run
+if TYPE_CHECKING:  # imported by the pipeline only when a run needs them
+    from skillbook.baseline import Baseline
+    from skillbook.changes import Changes
     from skillbook.elixir_run import RunResult
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from skillbook import __version__
-from skillbook.baseline import Baseline, line_texts, read_baseline, write_baseline
 from skillbook.cli_export import (
     EXPORTS,
     check_settings,
@@ -30,6 +29,7 @@ from skillbook.schema import PROFILES
 
 if TYPE_CHECKING:
     from skillbook.analysis import Analysis
+    from skillbook.baseline import Baseline
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -63,10 +63,12 @@ def _baseline(root: Path, args: argparse.Namespace) -> Baseline | None:
         if args.baseline:
             raise SkillbookError("--write-baseline records every finding: drop --baseline")
         return None
-    if args.baseline:
-        return read_baseline(Path(args.baseline))
-    configured = read_plugin_options(root).get("baseline")
-    return read_baseline(root / str(configured)) if configured else None
+    configured = args.baseline or read_plugin_options(root).get("baseline")
+    if not configured:
+        return None
+    from skillbook.baseline import read_baseline  # (only a run with a baseline needs it)
+
+    return read_baseline(Path(args.baseline) if args.baseline else root / str(configured))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -147,6 +149,8 @@ def _check(args: argparse.Namespace) -> tuple[int, Analysis]:
     config_file = root / "mkdocs.yml"
     empty = nothing_found(result.kb, config_file=config_file if config_file.is_file() else None)
     if empty is None and args.write_baseline:
+        from skillbook.baseline import line_texts, write_baseline
+
         write_baseline(Path(args.write_baseline), result.report, line_texts(result.kb))
         count = len(result.report.diagnostics)
         print(

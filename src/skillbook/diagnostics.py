@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -326,6 +325,8 @@ def as_json(report: Report) -> dict[str, object]:
 
 def format_json(report: Report) -> str:
     """`as_json` serialised, with a trailing newline."""
+    import json
+
     return json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n"
 
 

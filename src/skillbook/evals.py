@@ -12,18 +12,18 @@ through the bounded reader and looks the listed input files up on disk.
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.documents import resolve_path
-from skillbook.json_text import JsonPath, JsonText, parse_json
 from skillbook.model import KnowledgeBase, Skill
 from skillbook.reading import read_bytes, within
+
+if TYPE_CHECKING:  # a skill with an evals.json brings the parser in
+    from skillbook.json_text import JsonPath, JsonText
 
 EVALS_FILE = "evals/evals.json"
 """Where a skill keeps its test cases, inside its folder."""
@@ -43,6 +43,8 @@ def _shown(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "an array"
+    import json
+
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -202,6 +204,8 @@ def evals_problems(
             )
         )
         text = text[1:]
+    from skillbook.json_text import parse_json  # (only for a skill with evals)
+
     parsed = parse_json(text, _walked)
     found.extend(parsed.problems)
     if parsed.valid:
@@ -277,6 +281,8 @@ class _SkillFiles:
                 p[len(start) :] for p in self._mine.values() if posixpath.dirname(p) == folder
             )
             if len(siblings) <= SIBLINGS:
+                import difflib
+
                 found = difflib.get_close_matches(name, siblings, n=1, cutoff=0.75)
                 close = start + found[0] if found else None
         return f"; did you mean '{close}'?" if close else ""

@@ -5,33 +5,43 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from skillbook.errors import SkillbookError
 from skillbook.model import KnowledgeBase, Layout
 from skillbook.reading import DEFAULT_MAX_FILE_SIZE
 
+if TYPE_CHECKING:  # PyYAML is imported when there is a mkdocs.yml to read
+    import yaml
+
 OPTION_NAMES = ("skills_dir", "patterns_dir", "sessions_dir", "roadmap")
 _ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:)")  # /x, \\server\x, C:\x, C:x
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its Python tags (`!!python/name:`, `!ENV`, `!relative`)."""
+@cache
+def _tolerant_loader() -> type[yaml.SafeLoader]:
+    """A loader that reads mkdocs.yml without running its Python tags (`!!python/name:`,
+    `!ENV`, `!relative`)."""
+    import yaml
+
+    class TolerantLoader(yaml.SafeLoader):
+        pass
+
+    TolerantLoader.add_multi_constructor("!", _ignore_tag)
+    TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+    return TolerantLoader
 
 
 def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
     return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_TolerantLoader.add_multi_constructor("!", _ignore_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -51,8 +61,10 @@ def _read_config(root: Path) -> dict[str, Any] | None:
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return None
+    import yaml
+
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_tolerant_loader())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SkillbookError(
             f"{config_file}: cannot be read as YAML: {exc}".splitlines()[0]

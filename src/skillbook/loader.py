@@ -20,8 +20,7 @@ from skillbook.documents import (
     read_documents,
 )
 from skillbook.headings import first_paragraph, heading_text, headings_in, plain_text
-from skillbook.model import Document, KnowledgeBase, Layout, Pattern, Session, Skill
-from skillbook.roadmap import load_roadmap
+from skillbook.model import Document, KnowledgeBase, Layout, Pattern, Roadmap, Session, Skill
 from skillbook.schema import ISO_DATE
 from skillbook.targets import find_targets
 from skillbook.walk import plan
@@ -106,6 +105,16 @@ def _session(doc: Document) -> Session:
     )
 
 
+def _roadmap(root: Path, layout: Layout) -> Roadmap:
+    """The roadmap (`roadmap.load_roadmap`), whose module, with PyYAML, is imported only when
+    there is one to read."""
+    if not (root / layout.roadmap).is_file():
+        return Roadmap(layout.roadmap, False)
+    from skillbook.roadmap import load_roadmap
+
+    return load_roadmap(root, layout.roadmap, layout.max_file_size)
+
+
 def load(
     root: Path | str,
     layout: Layout | None = None,
@@ -139,7 +148,7 @@ def load(
         else:
             intros[name] = doc
     files_read = len(wanted)
-    roadmap = load_roadmap(root, layout.roadmap, layout.max_file_size)
+    roadmap = _roadmap(root, layout)
     if roadmap.present:
         files_read += 1
     kb_docs = [s.doc for s in skills] + [p.doc for p in patterns] + [s.doc for s in sessions]

@@ -7,11 +7,10 @@ import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillbook import elixir
 from skillbook.analysis import Analysis
-from skillbook.baseline import Baseline, line_texts
-from skillbook.changes import Changes, compare
 from skillbook.check_config import CheckSettings
 from skillbook.checks import file_checks
 from skillbook.diagnostics import Diagnostic, Report, build_summary
@@ -25,6 +24,10 @@ from skillbook.relations import relations
 from skillbook.selection import overlaps, shown_overlaps
 from skillbook.status import check_roadmap, compute_status
 from skillbook.upload_size import check_upload_size
+
+if TYPE_CHECKING:  # imported where a run has a baseline or a previous index
+    from skillbook.baseline import Baseline
+    from skillbook.changes import Changes
 
 __all__ = ["Analysis", "analyse", "build_log", "no_cyclic_collection"]
 
@@ -100,7 +103,11 @@ def analyse(
         ]
         if examples is not None:
             found.extend(examples.diagnostics)
-        text = line_texts(kb) if baseline is not None else None
+        text = None
+        if baseline is not None:
+            from skillbook.baseline import line_texts
+
+            text = line_texts(kb)
 
         def known(found: list[Diagnostic]) -> list[Diagnostic]:  # less the baseline's
             return found if baseline is None or text is None else baseline.filter(found, text)
@@ -139,6 +146,8 @@ class Previous:
 def _compare(
     kb: KnowledgeBase, blocked: Mapping[str, object], previous: Previous
 ) -> tuple[Changes, list[Diagnostic]]:
+    from skillbook.changes import compare
+
     installable = [s for s in kb.skills if s.path not in blocked]
     bundles = build_bundles(
         kb, site_url=previous.site_url, docs_dir=previous.docs_dir, exclude=blocked

@@ -9,16 +9,20 @@ It accepts only lines whose meaning is plain: a key of letters, digits, `_` and 
 that is a plain scalar starting with an ASCII letter (no `: `, no ` #`, no `:` at its end), a
 single- or double-quoted string with no escape and no quote inside, a flow list of such
 words, or nothing (a mapping follows, or null). A key or word is taken as a string only when
-PyYAML's own resolvers (less timestamps, as `frontmatter` reads) find no other type for it:
-`yes`, `on` and `null` go the long way. Anything else, including a blank line, a comment, a
-tab, a duplicate key or a character libyaml may treat differently, returns None, and the
-caller composes the text with libyaml. A property test compares both readings.
+PyYAML would find no other type for it: `yes`, `on` and `null` go the long way. Anything
+else, including a blank line, a comment, a tab, a duplicate key or a character libyaml may
+treat differently, returns None, and the caller composes the text with libyaml. Property
+tests compare both readings, and the words below with PyYAML's own resolvers.
+
+This module does not import PyYAML: a knowledge base whose frontmatter is all plain is
+checked without loading it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 # `key:` then spaces and a value, or nothing; the indent is checked by the caller
@@ -31,23 +35,34 @@ _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 _NO = object()  # a value this module does not read
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Parsed YAML: the data, key lines, and the first problem (message, line) if any."""
+
+    data: Any = None
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    error: tuple[str, int] | None = None
+    duplicates: tuple[tuple[str, int, int], ...] = ()  # key, line, first line
+
+
 MAX_KEY = 128  # libyaml refuses an implicit key of more than 1,024 characters
 
 
-# PyYAML's implicit resolvers by first character: (tag, pattern) pairs
-Resolvers = Mapping[str, Sequence[tuple[str, re.Pattern[str]]]]
+# The plain scalars starting with a letter or `_` that PyYAML does not read as strings: YAML
+# 1.1's booleans and nulls as its resolvers write them (not `y` and `n`, which the type's
+# page lists; numbers, dates, `~`, `=` and `<<` start with another character).
+NOT_STRINGS = frozenset(
+    variant
+    for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for variant in (word, word.capitalize(), word.upper())
+)
 
 
-def _is_string(word: str, resolvers: Resolvers) -> bool:
-    """Whether PyYAML resolves the plain scalar `word` to a string."""
-    return not any(regexp.match(word) for _, regexp in resolvers.get(word[0], ()))
-
-
-def _value(raw: str, resolvers: Resolvers) -> object:
+def _value(raw: str) -> object:
     """The value of a `key: value` line's value text (trailing spaces gone), or _NO."""
     first = raw[0]
     if first in _ASCII_LETTERS:
-        if ": " in raw or " #" in raw or raw.endswith(":") or not _is_string(raw, resolvers):
+        if ": " in raw or " #" in raw or raw.endswith(":") or raw in NOT_STRINGS:
             return _NO
         return raw
     if first == '"':
@@ -60,16 +75,13 @@ def _value(raw: str, resolvers: Resolvers) -> object:
             return _NO
         items = words.group("items")
         found = [] if items is None else [w.strip() for w in items.split(",")]
-        return found if all(_is_string(w, resolvers) for w in found) else _NO
+        return _NO if NOT_STRINGS.intersection(found) else found
     return _NO
 
 
-def read(
-    yaml_text: str, first_line: int, resolvers: Resolvers
-) -> tuple[dict[str, Any], dict[str, int]] | None:
+def read(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
     """(data, key lines) of plain frontmatter whose first line is file line `first_line`,
-    keys one level in recorded as `parent.key`; None when the text is not plain. `resolvers`
-    are those of the loader the text would otherwise go to, none of them for any character."""
+    keys one level in recorded as `parent.key`; None when the text is not plain."""
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     parent: dict[str, Any] | None = None  # the mapping the indented lines go into
@@ -94,10 +106,10 @@ def read(
             if parent is not None and not parent:  # `key:` with nothing under it: null
                 data[parent_key] = None
             parent, indent, target, full = None, 0, data, key
-        if key in target or not _is_string(key, resolvers):
+        if key in target or key in NOT_STRINGS:
             return None
         if raw:
-            value = _value(raw, resolvers)
+            value = _value(raw)
             if value is _NO:
                 return None
             target[key] = value

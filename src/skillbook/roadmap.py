@@ -10,10 +10,10 @@ from typing import Any
 import yaml
 
 from skillbook.diagnostics import Diagnostic, diagnostic
-from skillbook.frontmatter import CONSTRUCTION_ERRORS, _explain, _Loader, hazard, line_counter
 from skillbook.model import Phase, Roadmap, Task
 from skillbook.reading import DEFAULT_MAX_FILE_SIZE, read_text, within
 from skillbook.schema import MAX_HOURS, TASK_ID
+from skillbook.yaml_compose import CONSTRUCTION_ERRORS, _explain, _Loader, hazard, line_counter
 
 PRIORITIES = ("high", "medium", "low")
 _PHASE_KEYS = {"id", "title", "tasks"}

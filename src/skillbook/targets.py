@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import posixpath
 from collections.abc import Mapping
@@ -48,6 +47,8 @@ class _Listing:
         self, folder: str, part: str, names: frozenset[str], rest: list[str]
     ) -> str | None:
         same_case = [n for n in names if n.lower() == part.lower()]
+        import difflib  # for a missing target only
+
         close = same_case or difflib.get_close_matches(part, sorted(names), n=1, cutoff=0.75)
         if not close:
             return None
