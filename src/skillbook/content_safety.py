@@ -122,20 +122,17 @@ def _hidden(masked: str, first_line: int) -> Iterator[tuple[int, str]]:
 
 # --- KB703: credentials ---
 
-# Each group: characters one of which every key of the group holds, what every key of the
-# group starts with (a literal, or a pattern that starts with one), and its keys: (kind,
-# pattern, the literals a match starts with). A text is searched for the characters first
-# (a single character is found far faster than a word), then for the group's start, and
-# only then with the group's patterns: one search stands for several literals, so an
-# ordinary file costs a few fast passes, however many key formats there are.
-KeyGroup = tuple[
-    str, "str | re.Pattern[str]", tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
-]
+# Each group: what every key of the group starts with (a literal, or a pattern that starts
+# with one), and its keys: (kind, pattern, the literals a match starts with). A text is
+# searched for the group's start, and only then with the group's patterns: one search stands
+# for several literals, so an ordinary file costs a few fast passes, however many key formats
+# there are. (A first search for a single character each key holds saved nothing: `_`, `k`
+# and `B` are in nearly every file.)
+KeyGroup = tuple["str | re.Pattern[str]", tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]]
 SECRETS: tuple[KeyGroup, ...] = tuple(
-    (needs, start, tuple((kind, re.compile(pattern), starts) for kind, pattern, starts in keys))
-    for needs, start, keys in (
+    (start, tuple((kind, re.compile(pattern), starts) for kind, pattern, starts in keys))
+    for start, keys in (
         (
-            "KSz",
             re.compile("A(?:KIA|SIA|Iza)"),
             (
                 ("AWS access key id", r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])", ("AKIA",)),
@@ -144,7 +141,6 @@ SECRETS: tuple[KeyGroup, ...] = tuple(
             ),
         ),
         (
-            "_",
             re.compile("gh[pousr]_"),
             (
                 (
@@ -155,13 +151,11 @@ SECRETS: tuple[KeyGroup, ...] = tuple(
             ),
         ),
         (
-            "_",
             "github_pat_",
             (("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}", ("github_pat_",)),),
         ),
-        ("x", "xox", (("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),)),
+        ("xox", (("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),)),
         (
-            "k",
             "sk-",
             (
                 ("Anthropic API key", r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
@@ -173,7 +167,6 @@ SECRETS: tuple[KeyGroup, ...] = tuple(
             ),
         ),
         (
-            "B",
             "-----BEGIN ",
             (
                 (
@@ -192,9 +185,7 @@ def secret_problems(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]
     """(line, message) for each credential in `text`, code blocks included: a key starts
     a word (`task-…` holds no `sk-` key)."""
     found: list[tuple[int, str, str]] = []
-    for needs, start, keys in SECRETS:
-        if needs not in text if len(needs) == 1 else not any(char in text for char in needs):
-            continue
+    for start, keys in SECRETS:
         if (start not in text) if isinstance(start, str) else (start.search(text) is None):
             continue
         for kind, pattern, _ in keys:

@@ -219,22 +219,27 @@ def links_in(body: str) -> list[LinkSpan]:
     return sorted(spans, key=lambda s: s.start)
 
 
-def _inline_links(text: str) -> list[tuple[int, str, bool, int, re.Match[str]]]:
-    """(offset, url, image, closing `]`, URL match) of inline links.
+def _inline_links(
+    text: str, first: int | None = None
+) -> list[tuple[int, str, bool, int, re.Match[str]]]:
+    """(offset, url, image, closing `]`, URL match) of inline links; `first` is where the
+    first `](` is, when the caller has looked (-1: there is none).
 
     Only paragraphs that hold a `](` are looked at. In them, open brackets wait on a stack;
     a `]` closes the latest one, and when `(` follows it is a link (an image with `!` before
     the `[`). Every character is looked at once, so even a paragraph of unmatched brackets
     costs linear time.
     """
-    if "](" not in text:
+    if first is None:
+        first = text.find("](")
+    if first < 0:
         return []
     found = []
     stack: list[int] = []
     count, rfind, tail = text.count, text.rfind, _LINK_TAIL.match
     paragraphs = _Paragraphs(text)
     scanned = 0  # brackets before this offset are on the stack already
-    for close in _LINK_MIDDLE.finditer(text):
+    for close in _LINK_MIDDLE.finditer(text, first):
         at = close.start()
         if at < scanned:
             continue
@@ -289,14 +294,18 @@ def _outside_code_spans(
 
 def _links(text: str, ranges: list[tuple[int, int]], first_line: int) -> tuple[RawLink, ...]:
     """Links outside fenced code (`ranges`) and code spans, each with its line."""
-    if "](" not in text and "]:" not in text:
+    if "]" not in text:  # (one character is found far faster than two)
+        return ()
+    first = text.find("](")
+    definitions = "]:" in text
+    if first < 0 and not definitions:
         return ()
     found = [
         (offset, url.strip("<>"), image)
-        for offset, url, image, _, _ in _inline_links(text)
+        for offset, url, image, _, _ in _inline_links(text, first)
         if not (ranges and in_ranges(offset, ranges))
     ]
-    if "]:" in text:
+    if definitions:
         found.extend(
             (m.start("url"), m.group("url").strip("<>"), False)
             for m in _REF_DEF.finditer(text)
