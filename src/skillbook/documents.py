@@ -12,9 +12,9 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import unquote
 
 from skillbook import content_safety, headings, markdown_scan
@@ -33,8 +33,7 @@ _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 ReadFiles = Callable[[Sequence[tuple[str, Severity | None]]], list[Document]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Cached:
+class _Cached(NamedTuple):
     stamp: tuple[int, int]
     doc: Document
 

@@ -6,8 +6,7 @@ Plain frontmatter is read by `plain_yaml`; anything else is composed with libyam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skillbook import plain_yaml
 from skillbook.plain_yaml import Parsed
@@ -15,8 +14,7 @@ from skillbook.plain_yaml import Parsed
 __all__ = ["Parsed", "Split", "parse_yaml", "read_plain", "split"]
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
+class Split(NamedTuple):
     """The parts of a file: raw YAML (None without a `---` block) and the body."""
 
     yaml_text: str | None

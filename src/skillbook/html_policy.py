@@ -13,8 +13,8 @@ import functools
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 import nh3
 
@@ -145,8 +145,7 @@ def sanitize(page_html: str) -> str:
     return _cleaner().clean(page_html)
 
 
-@dataclass(frozen=True, slots=True)
-class RawHtmlProblem:
+class RawHtmlProblem(NamedTuple):
     """A piece of raw HTML the published page will not carry, at an offset of the body."""
 
     offset: int

@@ -14,7 +14,7 @@ import operator
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from skillbook.html_policy import unsafe_url
@@ -39,8 +39,7 @@ RawLink = tuple[str, int, bool]
 A plain tuple: a read makes one for every link of every file."""
 
 
-@dataclass(frozen=True, slots=True)
-class Scan:
+class Scan(NamedTuple):
     """What `scan` finds in one body."""
 
     links: tuple[RawLink, ...]
@@ -181,8 +180,7 @@ def mask_code(body: str, fences: Sequence[tuple[int, int]] | None = None) -> str
     return _blank_code_spans(_blank(body, ranges))
 
 
-@dataclass(frozen=True, slots=True)
-class LinkSpan:
+class LinkSpan(NamedTuple):
     """Where a link sits in a text: the whole link, its text, and its URL."""
 
     start: int  # of `[` (or `!` for an image), or of the URL for a reference definition
@@ -333,8 +331,7 @@ _NOT_RELATIVE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RelativeTarget:
+class RelativeTarget(NamedTuple):
     """A relative link resolved against its file: `path` from the root, `suffix` its #anchor."""
 
     path: str

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 # `key:` then spaces and a value, or nothing; the indent is checked by the caller
 _KEY_LINE = re.compile(r"(?P<indent> *)(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?: +(?P<value>.*))?")
@@ -35,12 +35,11 @@ _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 _NO = object()  # a value this module does not read
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """Parsed YAML: the data, key lines, and the first problem (message, line) if any."""
 
     data: Any = None
-    key_lines: Mapping[str, int] = field(default_factory=dict)
+    key_lines: Mapping[str, int] = MappingProxyType({})  # (read-only: one is shared)
     error: tuple[str, int] | None = None
     duplicates: tuple[tuple[str, int, int], ...] = ()  # key, line, first line
 

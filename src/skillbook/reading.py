@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 """Largest file loaded, in bytes (1 MiB; a long skill is 40 KB). The `max_file_size` option."""
@@ -20,8 +20,7 @@ def within(root_real: str, real: str) -> bool:
     return real == root_real or real.startswith(root_real + os.sep)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong with a file's bytes: a KB1xx code, the message and the line."""
 
     code: str
@@ -29,8 +28,7 @@ class Problem:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(NamedTuple):
     """A file's text (None when it was not read), what was wrong with its bytes, and how
     many bytes were read."""
 
@@ -39,8 +37,7 @@ class Text:
     size: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Bytes:
+class Bytes(NamedTuple):
     """A file's bytes (None when it was not read) and why it was not read."""
 
     data: bytes | None
