@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -159,6 +161,19 @@ def test_a_refused_fork_leaves_the_share_to_the_parent(
 
     monkeypatch.setattr(os, "fork", no_more_processes)
     _same(_analyse(root, 3), sequential)
+
+
+def test_a_check_forks_without_importing_threading(tmp_path: Path) -> None:
+    """Where nothing imported `threading`, no thread was started through it: the guard says
+    so without importing it (a check does not pay for it), and says no once one runs."""
+    probe = (
+        "import sys; from skillbook import parallel; first = parallel.can_fork(); "
+        "imported = 'threading' in sys.modules; import threading; "
+        "stop = threading.Event(); threading.Thread(target=stop.wait, daemon=True).start(); "
+        "print(first, imported, parallel.can_fork()); stop.set()"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False", "False"]
 
 
 def test_no_fork_while_another_thread_runs(

@@ -22,10 +22,8 @@ import contextlib
 import functools
 import os
 import pickle
-import signal
 import struct
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,11 +58,15 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether forking here is safe: Linux, and no other thread that could hold a lock."""
+    """Whether forking here is safe: Linux, and no other thread that could hold a lock.
+
+    Threads are counted by `threading`; where nothing has imported it, no thread was started
+    through it (and the command does not pay for importing it)."""
+    threading = sys.modules.get("threading")
     return (
         sys.platform.startswith("linux")
         and hasattr(os, "memfd_create")
-        and threading.active_count() == 1
+        and (threading is None or threading.active_count() == 1)
     )
 
 
@@ -216,6 +218,8 @@ def _receive(
 def _stop(pid: int, fd: int) -> None:
     if pid:  # 0: reaped already
         with contextlib.suppress(OSError):  # already gone
+            import signal  # (building its enums costs a millisecond: only when needed)
+
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
