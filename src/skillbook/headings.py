@@ -7,7 +7,6 @@ headings outside fenced code. Anchors are slugified exactly as MkDocs' `toc` ext
 from __future__ import annotations
 
 import functools
-import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -84,6 +83,16 @@ def _heading(text: str, line: int, level: int) -> Heading:
     return Heading(stripped, line, level, custom_id)
 
 
+def _unescape(text: str) -> str:
+    """`html.unescape`; its module, with a table of 2,231 entities, is imported only for a
+    text that holds a `&`."""
+    if "&" not in text:
+        return text
+    import html
+
+    return html.unescape(text)
+
+
 def heading_text(markdown_text: str) -> str:
     """The plain text a heading renders to (what `toc` slugifies)."""
     if _INLINE_MARKUP.search(markdown_text) is None:  # nothing below would change it
@@ -93,7 +102,7 @@ def heading_text(markdown_text: str) -> str:
     for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
         text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
     text = _HTML_TAG.sub("", text)
-    return html.unescape(text.replace("\\", ""))
+    return _unescape(text.replace("\\", ""))
 
 
 def plain_text(markdown_text: str) -> str:
@@ -118,7 +127,7 @@ def plain_text(markdown_text: str) -> str:
     for pattern in (_STRONG, _EM_STAR, _EM_UNDERSCORE):
         text = pattern.sub(lambda m: m.group(m.lastindex or 1), text)
     text = _INLINE_TAG.sub("", text)
-    text = html.unescape(_HEADING_MARK.sub("", text))
+    text = _unescape(_HEADING_MARK.sub("", text))
     text = _CODE_SLOT.sub(lambda m: codes[int(m.group(1))], text)
     return " ".join(text.split())
 

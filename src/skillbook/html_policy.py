@@ -10,20 +10,20 @@ reports the same things at their lines (KB306, KB307), so nothing is dropped una
 from __future__ import annotations
 
 import functools
-import html
 import re
-from collections.abc import Iterator
-from html.parser import HTMLParser
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
-import nh3
+if TYPE_CHECKING:  # nh3, and Python's HTML parser, are imported where a page or a tag needs them
+    import nh3
 
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _LEADING_IGNORED = "".join(chr(c) for c in range(33))  # C0 controls and space
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "ftps", "irc", "ircs", "xmpp"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "xlink:href", "poster"})
 
-ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
+# what the page keeps beyond nh3's own defaults (`allowed_tags`, `allowed_attributes`)
+_MORE_TAGS = {
     # inline SVG: Material's and pymdownx.emoji's icons
     "svg",
     "path",
@@ -48,15 +48,12 @@ ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "source",
 }
 _GENERIC = {"class", "id", "title", "lang", "dir", "role", "style", "tabindex", "hidden"}
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
-} | {"*": _GENERIC}
 # how SVG shapes and text are drawn: presentation attributes only (no `href`, no `on*`, no
 # `style`-less tricks); names keep their SVG case (`viewBox`), which the sanitiser matches exactly
 _STROKE = {"stroke", "stroke-width", "stroke-opacity", "stroke-dasharray", "stroke-linecap"}
 _PAINT = {"fill", "fill-opacity", "opacity", "transform"} | _STROKE
 _FONT = {"text-anchor", "dominant-baseline", "font-size", "font-weight", "fill"}
-for _tag, _attrs in {
+_MORE_ATTRIBUTES = {
     "a": {"href", "hreflang", "name", "target", "download"},
     "img": {"src", "alt", "width", "height", "loading", "align"},
     "source": {"srcset", "media", "type"},
@@ -75,11 +72,33 @@ for _tag, _attrs in {
     "ellipse": {"cx", "cy", "rx", "ry"} | _PAINT,
     "text": {"x", "y", "dx", "dy", "transform"} | _FONT,
     "tspan": {"x", "y", "dx", "dy"} | _FONT,
-}.items():
-    ALLOWED_ATTRIBUTES.setdefault(_tag, set()).update(_attrs)
+}
 
-# the check sees attribute names lowercased, as an HTML parser gives them
-_ALLOWED_LOWER = {tag: {a.lower() for a in attrs} for tag, attrs in ALLOWED_ATTRIBUTES.items()}
+
+@functools.cache
+def allowed_tags() -> frozenset[str]:
+    """The tags a page keeps: nh3's defaults, and what Material and its extensions write."""
+    import nh3
+
+    return frozenset(nh3.ALLOWED_TAGS) | _MORE_TAGS
+
+
+@functools.cache
+def allowed_attributes() -> dict[str, set[str]]:
+    """The attributes a page keeps, by tag (`*`: on any tag)."""
+    import nh3
+
+    found = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()} | {"*": _GENERIC}
+    for tag, attrs in _MORE_ATTRIBUTES.items():
+        found.setdefault(tag, set()).update(attrs)
+    return found
+
+
+@functools.cache
+def _allowed_lower() -> dict[str, set[str]]:
+    # the check sees attribute names lowercased, as an HTML parser gives them
+    return {tag: {a.lower() for a in attrs} for tag, attrs in allowed_attributes().items()}
+
 
 # CSS that only changes how text looks: no positioning, no URLs, nothing that can overlay the page
 STYLE_PROPERTIES = frozenset(
@@ -117,6 +136,8 @@ def unsafe_url(url: str) -> bool:
     if ":" not in url and "&" not in url:  # a scheme needs a colon, or an entity for one
         return False
     if "&" in url:
+        import html
+
         url = html.unescape(url)
     text = url.lstrip(_LEADING_IGNORED)
     if "\t" in text or "\n" in text or "\r" in text:
@@ -128,10 +149,12 @@ def unsafe_url(url: str) -> bool:
 def _cleaner() -> nh3.Cleaner:
     # built once: passing the policy to `nh3.clean` converts it again on every call, which
     # cost more than cleaning a typical page
+    import nh3
+
     return nh3.Cleaner(
-        tags=set(ALLOWED_TAGS),
+        tags=set(allowed_tags()),
         clean_content_tags=set(_REMOVED_WITH_CONTENT),
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=allowed_attributes(),
         generic_attribute_prefixes=set(_PREFIXES),
         url_schemes=set(URL_SCHEMES),
         filter_style_properties=set(STYLE_PROPERTIES),
@@ -159,25 +182,30 @@ _TAG = re.compile(
 )
 
 
-class _Attributes(HTMLParser):
-    """Parses the attributes of one start tag, exactly as an HTML parser would."""
+@functools.cache
+def _attribute_parser() -> Callable[[str], list[tuple[str, str | None]]]:
+    """What parses the attributes of one start tag, exactly as Python's HTML parser does
+    (imported the first time a tag has attributes)."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.attrs: list[tuple[str, str | None]] = []
+    class Attributes(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.attrs: list[tuple[str, str | None]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.attrs = attrs
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.attrs = attrs
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.attrs = attrs
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.attrs = attrs
 
+    def parse(tag_text: str) -> list[tuple[str, str | None]]:
+        parser = Attributes()
+        parser.feed(tag_text)
+        parser.close()
+        return parser.attrs
 
-def _attributes(tag_text: str) -> list[tuple[str, str | None]]:
-    parser = _Attributes()
-    parser.feed(tag_text)
-    parser.close()
-    return parser.attrs
+    return parse
 
 
 def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
@@ -190,7 +218,7 @@ def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
             continue  # a link destination written in angle brackets: [x](<url>)
         written = match.group("name")  # messages quote the tag as the source writes it
         name = written.lower()
-        if name not in ALLOWED_TAGS:
+        if name not in allowed_tags():
             if name in _REMOVED_WITH_CONTENT:
                 what = f"<{written}> is removed with its content"
             else:
@@ -199,8 +227,9 @@ def raw_html_problems(masked_body: str) -> Iterator[RawHtmlProblem]:
             continue
         if not match.group("rest").strip():
             continue
-        allowed = _ALLOWED_LOWER.get(name, set()) | _ALLOWED_LOWER["*"]
-        for attr, value in _attributes(match.group(0)):
+        lower = _allowed_lower()
+        allowed = lower.get(name, set()) | lower["*"]
+        for attr, value in _attribute_parser()(match.group(0)):
             if attr.startswith("on"):
                 yield RawHtmlProblem(
                     match.start(),
