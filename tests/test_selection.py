@@ -224,3 +224,18 @@ _WHEN_TEXT = st.lists(
 def test_saying_when_is_the_case_blind_search(text: str) -> None:
     """The ASCII shortcut finds a 'when' exactly where the case-blind search does."""
     assert selection.says_when(text) == bool(selection._WHEN.search(text))
+
+
+_WORDY = st.text(alphabet="abcXYZ019_.+#'- \n\t,;:!é", max_size=60)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_WORDY, st.text(max_size=60)))
+def test_the_ascii_words_are_the_unicode_patterns_words(text: str) -> None:
+    """In lower-case ASCII text the ASCII word pattern finds what the Unicode one finds."""
+    lowered = text.lower()
+    if lowered.isascii():
+        assert selection._ASCII_WORD.findall(lowered) == selection._WORD.findall(lowered)
+    assert selection.terms(text) == frozenset(
+        t for w in selection._WORD.findall(lowered) if (t := selection._fold(w))
+    )

@@ -41,6 +41,9 @@ STOP_WORDS = frozenset(_STOP.split())
 """English function words and the words every description uses ("use", "skill", "user")."""
 
 _WORD = re.compile(r"\w+(?:[.+#'-]\w+)*[+#]*")
+# the same words in lower-case ASCII text, found in two thirds of the time: no Unicode class
+# to look up, and nothing to give back (a property test holds the two equal)
+_ASCII_WORD = re.compile(r"[0-9a-z_]++(?:[.+#'-][0-9a-z_]++)*+[+#]*+")
 
 # "Use when …", "use it for …", "whenever", "if …", "before …", "triggers on …"
 _WHEN = re.compile(
@@ -86,7 +89,8 @@ def terms(text: str) -> frozenset[str]:
     if len(_FOLDED) > 200_000:  # a bound for a long-lived process (mkdocs serve)
         _FOLDED.clear()
     found = set()
-    for word in _WORD.findall(text.lower()):
+    lowered = text.lower()
+    for word in (_ASCII_WORD if lowered.isascii() else _WORD).findall(lowered):
         term = _FOLDED.get(word)
         if term is None:
             term = _FOLDED[word] = _fold(word)
