@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from skillbook.diagnostics import RULES, Diagnostic, Severity
 from skillbook.errors import SkillbookError
@@ -28,14 +30,13 @@ def _longest(code: str, prefixes: Iterable[str]) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
-@dataclass(frozen=True, slots=True)
-class FileRule:
+class FileRule(NamedTuple):
     """The ignores and severities of the files one glob matches."""
 
     glob: str
     pattern: re.Pattern[str]
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = MappingProxyType({})  # (read-only: one is shared)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from skillbook import elixir
 from skillbook.analysis import Analysis
@@ -134,8 +133,7 @@ def analyse(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Previous:
+class Previous(NamedTuple):
     """A previously published discovery index, and how the skills are published now."""
 
     entries: Mapping[str, Mapping[str, object]]  # skill name -> index entry (`read_index`)

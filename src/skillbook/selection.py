@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.model import KnowledgeBase, Skill
@@ -105,8 +105,7 @@ def listing_text(skill: Skill) -> str:
     return f"{skill.description} - {when}" if isinstance(when, str) and when else skill.description
 
 
-@dataclass(frozen=True, slots=True)
-class Overlap:
+class Overlap(NamedTuple):
     """Two skills whose descriptions overlap: `a` is reported naming `b`."""
 
     a: Skill
