@@ -15,7 +15,7 @@ from skillbook import schema
 from skillbook.content_safety import check_content_safety, content_of
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.headings import anchors_of, headings_in, suggest_anchor
-from skillbook.model import Document, Heading, KnowledgeBase, Link
+from skillbook.model import Document, Heading, KnowledgeBase, Link, Target
 from skillbook.portability import check_portability
 from skillbook.relations import Relations, relations, skill_of
 from skillbook.selection import Overlap, check_selection
@@ -147,8 +147,36 @@ def _link_problem(
     docs: Mapping[str, Document],
     anchors: dict[str, frozenset[str] | None],
 ) -> Diagnostic | None:
-    if link.kind == "external":
+    _, line, kind, path, anchor, _ = link  # each field looked up once: this runs for every link
+    if kind == "relative":  # the usual link first
+        assert path is not None
+        target = kb.targets.get(path)
+        if target is None or not target.exists or target.outside:
+            return _target_problem(doc, link, target)
+    elif kind != "anchor":
+        return _kind_problem(doc, link)
+    if anchor is None:
         return None
+    assert path is not None
+    if path not in anchors:  # each target's anchors once a run: many links share one
+        anchors[path] = target_anchors(kb, path, docs)
+    known = anchors[path]
+    if known is None or anchor in known:
+        return None
+    headings = target_headings(kb, path, docs) or ()
+    close = suggest_anchor(anchor, headings)
+    hint = f"; did you mean '#{close}'?" if close else ""
+    where = "this file" if kind == "anchor" else path
+    return diagnostic(
+        doc.path,
+        line,
+        "KB302",
+        f"link '{link.target}': {where} has no heading with the anchor '#{anchor}'{hint}",
+    )
+
+
+def _kind_problem(doc: Document, link: Link) -> Diagnostic | None:
+    """What is wrong with a link that is neither relative nor an anchor, if anything."""
     if link.kind == "unsafe":
         return diagnostic(
             doc.path,
@@ -172,44 +200,28 @@ def _link_problem(
             "KB305",
             f"link '{link.target}' leaves the repository",
         )
-    assert link.path is not None
-    if link.kind == "relative":
-        target = kb.targets.get(link.path)
-        if target is not None and target.outside:
-            return diagnostic(
-                doc.path,
-                link.line,
-                "KB305",
-                f"link '{link.target}' reaches {link.path} through a symlink that leads "
-                f"outside the repository",
-            )
-        if target is None or not target.exists:
-            hint = ""
-            if target is not None and target.suggestion:
-                suggestion = posixpath.relpath(target.suggestion, posixpath.dirname(doc.path))
-                hint = f"; did you mean '{suggestion}'?"
-            return diagnostic(
-                doc.path,
-                link.line,
-                "KB301",
-                f"link '{link.target}' points to {link.path}, which does not exist{hint}",
-            )
-    if link.anchor is None:
-        return None
-    if link.path not in anchors:  # each target's anchors once a run: many links share one
-        anchors[link.path] = target_anchors(kb, link.path, docs)
-    known = anchors[link.path]
-    if known is None or link.anchor in known:
-        return None
-    headings = target_headings(kb, link.path, docs) or ()
-    close = suggest_anchor(link.anchor, headings)
-    hint = f"; did you mean '#{close}'?" if close else ""
-    where = "this file" if link.kind == "anchor" else link.path
+    return None  # external
+
+
+def _target_problem(doc: Document, link: Link, target: Target | None) -> Diagnostic:
+    """KB305 or KB301 for a relative link whose target is outside or missing."""
+    if target is not None and target.outside:
+        return diagnostic(
+            doc.path,
+            link.line,
+            "KB305",
+            f"link '{link.target}' reaches {link.path} through a symlink that leads "
+            f"outside the repository",
+        )
+    hint = ""
+    if target is not None and target.suggestion:
+        suggestion = posixpath.relpath(target.suggestion, posixpath.dirname(doc.path))
+        hint = f"; did you mean '{suggestion}'?"
     return diagnostic(
         doc.path,
         link.line,
-        "KB302",
-        f"link '{link.target}': {where} has no heading with the anchor '#{link.anchor}'{hint}",
+        "KB301",
+        f"link '{link.target}' points to {link.path}, which does not exist{hint}",
     )
 
 
