@@ -276,11 +276,9 @@ def markup_findings(
         return ()
     masked = mask_code(body, fences)
     found: list[Finding] = [(line, "KB702", m) for line, m in _hidden(masked, body_line)]
-    line, counted = body_line, 0
-    for problem in raw_html_problems(masked):
-        line += masked.count("\n", counted, problem.offset)
-        counted = problem.offset
-        found.append((line, "KB307", problem.message))
+    problems = list(raw_html_problems(masked))
+    lines = lines_of(masked, [p.offset for p in problems], body_line)
+    found.extend((line, "KB307", p.message) for line, p in zip(lines, problems, strict=True))
     return tuple(found)
 
 

@@ -6,11 +6,11 @@ other core, and every process takes batches from a shared queue until it is empt
 finish together however fast each runs. A child writes each batch's results as one pickle
 of plain tuples (pickling dataclasses costs more than the parallel work saves) into an
 anonymous in-memory file and notes where on a pipe; the parent unpacks them between its own
-batches. Forking is only
-done where it is safe and cheap: on Linux, with no other thread running (a fork copies
-locks other threads may hold), and with at least MIN_SHARE items a process. Whatever goes
-wrong with a child (it fails, dies or sends nothing readable), the batches it did not
-deliver are done again in the parent, so the result never depends on the workers.
+batches. Forking is only done where it is safe and cheap: on Linux, with no other thread
+running (a fork copies locks other threads may hold), and with at least MIN_SHARE items a
+process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), the
+batches it did not deliver are done again in the parent, so the result never depends on the
+workers.
 
 Only the CLI imports this module: the MkDocs plugin runs in MkDocs' own process and never
 forks (see DESIGN.md, "Architecture").
