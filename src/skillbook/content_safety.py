@@ -154,7 +154,8 @@ SECRETS: tuple[KeyGroup, ...] = tuple(
             "github_pat_",
             (("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,}", ("github_pat_",)),),
         ),
-        ("xox", (("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),)),
+        # (a regular expression finds `xox` faster than `in` does: `x` is rare, `o` is not)
+        (re.compile("xox"), (("Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),)),
         (
             "sk-",
             (
