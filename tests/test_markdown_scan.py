@@ -80,3 +80,10 @@ def test_links_images_references_and_titles() -> None:
         ("r.md#top", "", True),
     ]
     assert [image for _, _, image in scan(body, 1).links] == [False, True, False, False]
+
+
+def test_code_blocks_of_one_language_share_its_name() -> None:
+    """A language's name is one string for every block (cached), pickled once a batch."""
+    one = scan("```Elixir\n:a\n```\n", 1).code_blocks[0].lang
+    two = scan("text\n\n```Elixir\n:b\n```\n", 1).code_blocks[0].lang
+    assert one == two == "elixir" and one is two

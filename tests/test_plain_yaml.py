@@ -273,3 +273,15 @@ def test_plain_frontmatter_is_checked_without_importing_pyyaml(tmp_path: Path) -
     )
     assert "'yaml'" in done.stdout.splitlines()[-1]
     assert done.stdout.splitlines()[0] == "0 errors, 0 warnings in 1 file"
+
+
+def test_keys_are_one_string_across_files() -> None:
+    """Every file's `name` key is the same string object: a batch of documents sent from a
+    reading process pickles it once, and the parent holds one copy."""
+    first = read_plain("name: a\nmetadata:\n  tags: x", 2)
+    second = read_plain("name: b\nmetadata:\n  tags: y", 2)
+    assert first is not None and second is not None
+    (name_1, *_), (name_2, *_) = first[0], second[0]
+    assert name_1 == name_2 == "name" and name_1 is name_2
+    lines_1, lines_2 = list(first[1]), list(second[1])
+    assert lines_1[-1] == "metadata.tags" and lines_1[-1] is lines_2[-1]

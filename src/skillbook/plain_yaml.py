@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from sys import intern
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -95,12 +96,13 @@ def read(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int
         key = match.group("key")
         if len(key) > MAX_KEY:
             return None
+        key = intern(key)  # one string for a key every file has: shared, pickled once
         raw = (match.group("value") or "").rstrip(" ")
         level = len(match.group("indent"))
         if level:
             if parent is None or (indent and level != indent) or not raw:
                 return None
-            indent, target, full = level, parent, f"{parent_key}.{key}"
+            indent, target, full = level, parent, intern(f"{parent_key}.{key}")
         else:
             if parent is not None and not parent:  # `key:` with nothing under it: null
                 data[parent_key] = None
