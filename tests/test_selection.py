@@ -213,16 +213,20 @@ _WHEN_TEXT = st.lists(
             "Triggered",
             "invokes",
             "ok.",
+            "0",
+            "whe",
+            "n",
         ]
     ),
     max_size=12,
-).map(" ".join)
+)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(_WHEN_TEXT, st.text(max_size=60)))
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_WHEN_TEXT.map(" ".join), _WHEN_TEXT.map("".join), st.text(max_size=60)))
 def test_saying_when_is_the_case_blind_search(text: str) -> None:
-    """The ASCII shortcut finds a 'when' exactly where the case-blind search does."""
+    """The ASCII shortcuts (lower case, then `when` as a word) find a 'when' exactly where
+    the case-blind search does, words run together or apart."""
     assert selection.says_when(text) == bool(selection._WHEN.search(text))
 
 

@@ -55,13 +55,27 @@ _WHEN = re.compile(
 _WHEN_LOWER = re.compile(_WHEN.pattern)  # the same words, for ASCII text in lower case
 
 
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # `\w`, lower case
+
+
 def says_when(text: str) -> bool:
     """Whether `text` says when to use a skill (`_WHEN`, in any case). ASCII text is
     lowered and searched case-sensitively, twice as fast and the same: only characters
-    outside ASCII (`K` the Kelvin sign, `ſ`) fold into the letters the words are made of."""
-    if text.isascii():
-        return _WHEN_LOWER.search(text.lower()) is not None
-    return _WHEN.search(text) is not None
+    outside ASCII (`K` the Kelvin sign, `ſ`) fold into the letters the words are made of.
+    Most descriptions say "Use when": `when` as a whole word is looked for first, by a
+    literal search (the pattern's many branches are tried at every character)."""
+    if not text.isascii():
+        return _WHEN.search(text) is not None
+    lowered = text.lower()
+    at = lowered.find("when")
+    while at >= 0:
+        end = at + 4
+        if (at == 0 or lowered[at - 1] not in _ASCII_WORD_CHARS) and (
+            end == len(lowered) or lowered[end] not in _ASCII_WORD_CHARS
+        ):
+            return True
+        at = lowered.find("when", end)
+    return _WHEN_LOWER.search(lowered) is not None
 
 
 LISTING_BUDGET = 8000
