@@ -297,3 +297,21 @@ def test_a_cache_is_filled_by_a_parallel_read(
     again = _analyse(root, 2, cache)
     assert seen == ["patterns/p3.md"]  # the rest came from the cache
     assert next(p for p in again.kb.patterns if p.path == "patterns/p3.md").summary == "Changed."
+
+
+def test_a_document_sent_back_is_the_document_read(make_kb: Callable[..., Path]) -> None:
+    """What a reading process sends is made back into the same document, field for field
+    and of the same types (a named tuple equals a plain tuple: the types are checked too)."""
+    from skillbook.model import CodeBlock, Document, Link
+
+    assert Document._fields[parallel._LINKS : parallel._LINKS + 2] == ("links", "code_blocks")
+    root = make_kb(_messy(2))
+    for path in ("skills/skill-0/SKILL.md", "patterns/p1.md", "patterns/broken.md"):
+        doc = documents.read_document(root, path, missing_frontmatter=None)
+        back = parallel._document(parallel._plain(doc))
+        assert back == doc and type(back) is Document
+        assert [type(link) for link in back.links] == [Link] * len(doc.links)
+        assert [type(block) for block in back.code_blocks] == [CodeBlock] * len(doc.code_blocks)
+        assert back._asdict() == doc._asdict()
+    first = documents.read_document(root, "skills/skill-0/SKILL.md", missing_frontmatter=None)
+    assert first.links and first.code_blocks  # (what the type checks above look at)

@@ -12,7 +12,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import unquote
@@ -104,7 +103,7 @@ def read_document(
             path, read.text, missing_frontmatter=missing_frontmatter, size=read.size
         )
         if read.problems:
-            doc = replace(doc, diagnostics=_diagnostics(path, read.problems) + doc.diagnostics)
+            doc = doc._replace(diagnostics=_diagnostics(path, read.problems) + doc.diagnostics)
     if cache is not None:
         cache.put(path, stamp, doc)
     return doc

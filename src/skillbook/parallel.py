@@ -242,48 +242,34 @@ def reader(root: Path, max_size: int, jobs: int) -> ReadFiles:
     return read
 
 
+# a document's links and code blocks, consecutive fields, are sent as plain tuples
+_LINKS = Document._fields.index("links")
+
+
 def _plain(doc: Document) -> tuple[Any, ...]:
-    """A document as tuples and builtins: what a worker sends back (fast to pickle)."""
+    """A document as tuples and builtins, what a worker sends back: its fields in order, its
+    links and code blocks plain tuples (a named tuple pickles as a call to its class)."""
     return (
-        doc.path,
-        doc.frontmatter,
-        doc.has_frontmatter,
-        doc.key_lines,
-        doc.body,
-        doc.body_line,
+        *doc[:_LINKS],
         [tuple(link) for link in doc.links],
         [tuple(block) for block in doc.code_blocks],
-        doc.diagnostics,
-        doc.loaded,
-        doc.head,
-        doc.anchors,
-        doc.content,
-        doc.size,
+        *doc[_LINKS + 2 :],
     )
 
 
 # the named tuples made again from plain ones, without `_make`'s check of their length
 _link = functools.partial(tuple.__new__, Link)
 _code_block = functools.partial(tuple.__new__, CodeBlock)
+_new_document = functools.partial(tuple.__new__, Document)
 
 
 def _document(plain: tuple[Any, ...]) -> Document:
     """The document `_plain` made plain."""
-    path, fm, has_fm, key_lines, body, body_line, links, blocks, diagnostics, *rest = plain
-    loaded, head, anchors, content, size = rest
-    return Document(
-        path,
-        fm,
-        has_fm,
-        key_lines,
-        body,
-        body_line,
-        tuple(map(_link, links)),
-        tuple(map(_code_block, blocks)),
-        diagnostics,
-        loaded,
-        head,
-        anchors,
-        content,
-        size,
+    return _new_document(
+        (
+            *plain[:_LINKS],
+            tuple(map(_link, plain[_LINKS])),
+            tuple(map(_code_block, plain[_LINKS + 1])),
+            *plain[_LINKS + 2 :],
+        )
     )
