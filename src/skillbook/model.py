@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from skillbook.diagnostics import Diagnostic
@@ -28,8 +28,7 @@ class Link(NamedTuple):
     image: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     """A Markdown heading: its raw inline text and an `{#id}` given with attr_list."""
 
     text: str
@@ -135,8 +134,7 @@ class Session(NamedTuple):
         return self.doc.path
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(NamedTuple):
     """A roadmap task: the files it must produce."""
 
     id: str
@@ -144,13 +142,12 @@ class Task:
     priority: str
     files: tuple[str, ...]
     line: int
-    file_lines: Mapping[str, int] = field(default_factory=dict)
+    file_lines: Mapping[str, int] = MappingProxyType({})  # (read-only: one is shared)
     estimate_hours: float | None = None
     blocked: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     """A roadmap phase."""
 
     id: int
@@ -159,8 +156,7 @@ class Phase:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Roadmap:
+class Roadmap(NamedTuple):
     """`sessions/roadmap.yml`; `present` is False when the file does not exist."""
 
     path: str
@@ -169,8 +165,7 @@ class Roadmap:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What a link points at, looked up on disk once per load."""
 
     exists: bool
@@ -180,8 +175,7 @@ class Target:
     outside: bool = False  # reached through a symlink that leads outside the repository
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     """Where the knowledge base lives under the root (from mkdocs.yml or defaults)."""
 
     skills_dir: str = "skills"
@@ -191,8 +185,7 @@ class Layout:
     max_file_size: int = 1024 * 1024  # bytes (reading.DEFAULT_MAX_FILE_SIZE); larger: KB106
 
 
-@dataclass(frozen=True, slots=True)
-class KnowledgeBase:
+class KnowledgeBase(NamedTuple):
     """Everything loaded from one root: entries, logs, roadmap and link targets."""
 
     root: Path

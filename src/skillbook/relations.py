@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skillbook.model import KnowledgeBase
 
 
-@dataclass(frozen=True, slots=True)
-class Relations:
+class Relations(NamedTuple):
     """Who links to whom, computed once from the links."""
 
     patterns_of: Mapping[str, tuple[str, ...]]  # skill path -> pattern paths, in link order

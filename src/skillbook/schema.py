@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any
+from typing import Any, NamedTuple
 
 SKILL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PATTERN_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
@@ -168,8 +168,7 @@ def one_sentence(max_len: int) -> Check:
     return check
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """One frontmatter field: whether it is required and how its value is checked."""
 
     name: str

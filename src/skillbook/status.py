@@ -6,8 +6,7 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.model import KnowledgeBase, Phase, Task
@@ -16,8 +15,7 @@ TaskState = Literal["done", "in-progress", "planned", "blocked"]
 _SESSION_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 
-@dataclass(frozen=True, slots=True)
-class FileStatus:
+class FileStatus(NamedTuple):
     """One planned file: does it exist, and is it free of errors."""
 
     path: str
@@ -25,8 +23,7 @@ class FileStatus:
     has_errors: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TaskStatus:
+class TaskStatus(NamedTuple):
     """A task with its computed state."""
 
     task: Task
@@ -39,8 +36,7 @@ class TaskStatus:
         return tuple(f.path for f in self.files if not f.present)
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryPoint:
+class HistoryPoint(NamedTuple):
     """What one session claims, and how many tasks were claimed done by then."""
 
     date: dt.date
@@ -49,8 +45,7 @@ class HistoryPoint:
     cumulative: int
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseStatus:
+class PhaseStatus(NamedTuple):
     """A phase's progress."""
 
     phase: Phase
@@ -80,8 +75,7 @@ class PhaseStatus:
         return sum(estimates) if estimates else None
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     """The whole roadmap's computed status."""
 
     phases: tuple[PhaseStatus, ...]
