@@ -6,8 +6,8 @@ Data only, so the renderers can take it without importing the loader.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from skillbook.diagnostics import Diagnostic, Report
 from skillbook.elixir import ElixirResult
@@ -21,8 +21,7 @@ if TYPE_CHECKING:  # imported by the pipeline only when a run needs them
     from skillbook.elixir_run import RunResult
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(NamedTuple):
     """A loaded knowledge base with everything derived from it."""
 
     kb: KnowledgeBase
@@ -31,7 +30,7 @@ class Analysis:
     status: Status
     elixir: ElixirResult
     # skill path -> the errors that keep it from installing (`export.install_problems`)
-    not_installable: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    not_installable: Mapping[str, tuple[Diagnostic, ...]] = MappingProxyType({})
     # KB503, when asked for (`compile_elixir`); None when it was not
     examples: RunResult | None = None
     # the baseline whose findings were left out, and how many it matched, when one was given
@@ -39,4 +38,4 @@ class Analysis:
     # what changed since a previous discovery index, when one was given (`changes`)
     changes: Changes | None = None
     # skill path -> the names of the skills whose descriptions it overlaps (KB901, as reported)
-    overlaps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    overlaps: Mapping[str, tuple[str, ...]] = MappingProxyType({})

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -39,13 +38,12 @@ class FileRule(NamedTuple):
     severity: Mapping[str, Severity] = MappingProxyType({})  # (read-only: one is shared)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckSettings:
+class CheckSettings(NamedTuple):
     """Selected and ignored codes, severity overrides, and per-file rules."""
 
     select: tuple[str, ...] = ("KB",)
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = MappingProxyType({})  # (read-only: one is shared)
     per_file: tuple[FileRule, ...] = ()
 
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -169,8 +168,7 @@ MAX_PER_FILE = 100
 """The most diagnostics of one code listed for one file; a hostile file could bring 100,000."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One problem at one place: `path:line: CODE message`."""
 
     path: str
@@ -195,8 +193,7 @@ def diagnostic(
     return Diagnostic(path, line, code, severity or RULES[code].severity, message)
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """The result of a check run: every diagnostic, sorted, and how many files were read."""
 
     diagnostics: tuple[Diagnostic, ...]

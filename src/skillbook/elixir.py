@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from skillbook.diagnostics import Diagnostic, diagnostic
 from skillbook.model import CodeBlock, Document
@@ -41,19 +41,18 @@ SkillbookParse.run(IO.binread(:stdio, :eof) |> then(fn :eof -> ""; d -> d end))
 """
 
 
-@dataclass(eq=False)
 class ElixirMemo:
     """Results of blocks already checked, kept across the rebuilds of `mkdocs serve`: a block
     whose text and first line are unchanged is not sent to Elixir again."""
 
-    # (text, first line) -> (line, message) of each KB502 problem of the block
-    parsed: dict[tuple[str, int], tuple[tuple[int | None, str], ...]] = field(default_factory=dict)
-    # KB503: a file's runnable blocks -> its diagnostics, skip notes and test count
-    ran: dict[object, object] = field(default_factory=dict)
+    def __init__(self) -> None:
+        # (text, first line) -> (line, message) of each KB502 problem of the block
+        self.parsed: dict[tuple[str, int], tuple[tuple[int | None, str], ...]] = {}
+        # KB503: a file's runnable blocks -> its diagnostics, skip notes and test count
+        self.ran: dict[object, object] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class ElixirResult:
+class ElixirResult(NamedTuple):
     """The outcome of a KB502 run: its diagnostics, or why it could not run."""
 
     diagnostics: tuple[Diagnostic, ...]

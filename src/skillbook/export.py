@@ -13,7 +13,7 @@ import io
 import posixpath
 from collections import deque
 from collections.abc import Callable, Collection, Container, Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from skillbook.diagnostics import Diagnostic, Severity, diagnostic
 from skillbook.markdown_scan import LinkSpan, links_in, resolve_relative
@@ -29,16 +29,15 @@ INSTALL_CODES = frozenset(
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Bundle:
+class Bundle(NamedTuple):
     """One skill as an installable folder: bundle-relative path to bytes."""
 
     name: str
     files: dict[str, bytes]
     copied: dict[str, str]  # repo path -> bundle path, for files from outside the skill folder
-    problems: tuple[Diagnostic, ...] = field(default=())
+    problems: tuple[Diagnostic, ...] = ()
     # repo paths whose content or existence the bundle depends on: what a rebuild compares
-    inputs: frozenset[str] = field(default=frozenset())
+    inputs: frozenset[str] = frozenset()
 
     def zip_bytes(self, *, folder: bool = True) -> bytes:
         """The bundle as a zip whose entries sit under `<name>/` (what Claude.ai's upload

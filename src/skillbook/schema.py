@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 SKILL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -177,16 +176,17 @@ class Field(NamedTuple):
     doc: str
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
-    """The frontmatter rules of one kind of file."""
+class Kind(NamedTuple):
+    """The frontmatter rules of one kind of file (made with `Kind.of`)."""
 
     name: str
     fields: tuple[Field, ...]
-    by_name: Mapping[str, Field] = dataclass_field(init=False, repr=False, compare=False)
+    by_name: Mapping[str, Field]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+    @classmethod
+    def of(cls, name: str, fields: tuple[Field, ...]) -> Kind:
+        """The rules `fields` of the kind `name`, each found by its field's name."""
+        return cls(name, fields, MappingProxyType({f.name: f for f in fields}))
 
     def field(self, name: str) -> Field | None:
         """The rule for `name`, if it is a known field."""
@@ -209,7 +209,7 @@ class Kind:
                 yield "KB202", rule.name, f"'{rule.name}' {problem}"
 
 
-SKILL = Kind(
+SKILL = Kind.of(
     "skill",
     (
         Field(
@@ -242,7 +242,7 @@ SKILL = Kind(
     ),
 )
 
-PATTERN = Kind(
+PATTERN = Kind.of(
     "pattern",
     (
         Field("title", True, text(), "the pattern's title"),
@@ -251,7 +251,7 @@ PATTERN = Kind(
     ),
 )
 
-SESSION = Kind(
+SESSION = Kind.of(
     "session log",
     (
         Field("date", True, iso_date, "the day of the session, YYYY-MM-DD"),
@@ -301,7 +301,7 @@ def skill_kind(profile: str = "agentskills") -> Kind:
     return SKILL
 
 
-CLAUDE_CODE_SKILL = Kind(
+CLAUDE_CODE_SKILL = Kind.of(
     "Claude Code skill",
     tuple(
         Field(f.name, f.required, strings, f.doc) if f.name in CLAUDE_CODE_LISTS else f
