@@ -48,7 +48,7 @@ class CodeBlock(NamedTuple):
 class Document(NamedTuple):
     """One parsed Markdown file: frontmatter with key lines, and the scanned body.
 
-    A named tuple, as `Skill`, `Pattern` and `Session` are: a run makes one for every file,
+    A named tuple, as the model's other records are: a run makes one for every file,
     and a tuple is made several times faster than a frozen dataclass (a forked reader's
     documents are made twice: once in the reader, again where they arrive).
     """

@@ -4,11 +4,11 @@ Reading and parsing files is most of a check run, and each file is independent. 
 are cut into batches, large first and smaller to the end; the parent forks one child per
 other core, and every process takes batches from a shared queue until it is empty, so they
 finish together however fast each runs. A child writes each batch's results as one pickle
-of plain tuples (pickling dataclasses costs more than the parallel work saves) into an
-anonymous in-memory file and notes where on a pipe; the parent unpacks them between its own
-batches. Forking is only done where it is safe and cheap: on Linux, with no other thread
-running (a fork copies locks other threads may hold), and with at least MIN_SHARE items a
-process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), the
+of plain tuples (a named tuple or a dataclass pickles as a call to its class, which costs
+more than the parallel work saves) into an anonymous in-memory file and notes where on a
+pipe; the parent unpacks them between its own batches. Forking is only done where it is safe
+and cheap: on Linux, with no other thread running (a fork copies locks other threads may
+hold), and with at least MIN_SHARE items a process. Whatever goes wrong with a child (it fails, dies or sends nothing readable), the
 batches it did not deliver are done again in the parent, so the result never depends on the
 workers.
 
